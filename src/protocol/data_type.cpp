@@ -74,7 +74,8 @@ data_type read_data_type_at(reader& r, int depth) {
     case type_id::tuple: {
       const std::size_t n = r.read_short_count(2);
       t.params.reserve(n);
-      for (std::size_t k = 0; k < n && r.ok(); ++k) t.params.push_back(read_data_type_at(r, depth + 1));
+      for (std::size_t k = 0; k < n && r.ok(); ++k)
+        t.params.push_back(read_data_type_at(r, depth + 1));
       break;
     }
     default:
@@ -86,7 +87,9 @@ data_type read_data_type_at(reader& r, int depth) {
 
 }  // namespace
 
-data_type read_data_type(reader& r) { return read_data_type_at(r, 0); }
+data_type read_data_type(reader& r) {
+  return read_data_type_at(r, 0);
+}
 
 void write_data_type(const data_type& t, writer& w) {
   w.write_short(static_cast<std::uint16_t>(t.id));
@@ -97,7 +100,8 @@ void write_data_type(const data_type& t, writer& w) {
     case type_id::list:
     case type_id::set:
     case type_id::map:
-      for (const auto& p : t.params) write_data_type(p, w);
+      for (const auto& p : t.params)
+        write_data_type(p, w);
       break;
     case type_id::udt:
       w.write_string(t.udt_keyspace);
@@ -110,7 +114,8 @@ void write_data_type(const data_type& t, writer& w) {
       break;
     case type_id::tuple:
       w.write_short_count(t.params.size());
-      for (const auto& p : t.params) write_data_type(p, w);
+      for (const auto& p : t.params)
+        write_data_type(p, w);
       break;
     default:
       break;
@@ -127,33 +132,60 @@ std::string to_cql(const data_type& t) {
     return s;
   };
   switch (t.id) {
-    case type_id::custom: return "'" + t.custom_class + "'";
-    case type_id::ascii: return "ascii";
-    case type_id::bigint: return "bigint";
-    case type_id::blob: return "blob";
-    case type_id::boolean: return "boolean";
-    case type_id::counter: return "counter";
-    case type_id::decimal: return "decimal";
-    case type_id::double_: return "double";
-    case type_id::float_: return "float";
-    case type_id::int_: return "int";
-    case type_id::text: return "text";
-    case type_id::timestamp: return "timestamp";
-    case type_id::uuid: return "uuid";
-    case type_id::varchar: return "text";
-    case type_id::varint: return "varint";
-    case type_id::timeuuid: return "timeuuid";
-    case type_id::inet: return "inet";
-    case type_id::date: return "date";
-    case type_id::time: return "time";
-    case type_id::smallint: return "smallint";
-    case type_id::tinyint: return "tinyint";
-    case type_id::duration: return "duration";
-    case type_id::list: return "list<" + join(t.params) + ">";
-    case type_id::set: return "set<" + join(t.params) + ">";
-    case type_id::map: return "map<" + join(t.params) + ">";
-    case type_id::tuple: return "tuple<" + join(t.params) + ">";
-    case type_id::udt: return t.udt_keyspace + "." + t.udt_name;
+    case type_id::custom:
+      return "'" + t.custom_class + "'";
+    case type_id::ascii:
+      return "ascii";
+    case type_id::bigint:
+      return "bigint";
+    case type_id::blob:
+      return "blob";
+    case type_id::boolean:
+      return "boolean";
+    case type_id::counter:
+      return "counter";
+    case type_id::decimal:
+      return "decimal";
+    case type_id::double_:
+      return "double";
+    case type_id::float_:
+      return "float";
+    case type_id::int_:
+      return "int";
+    case type_id::text:
+      return "text";
+    case type_id::timestamp:
+      return "timestamp";
+    case type_id::uuid:
+      return "uuid";
+    case type_id::varchar:
+      return "text";
+    case type_id::varint:
+      return "varint";
+    case type_id::timeuuid:
+      return "timeuuid";
+    case type_id::inet:
+      return "inet";
+    case type_id::date:
+      return "date";
+    case type_id::time:
+      return "time";
+    case type_id::smallint:
+      return "smallint";
+    case type_id::tinyint:
+      return "tinyint";
+    case type_id::duration:
+      return "duration";
+    case type_id::list:
+      return "list<" + join(t.params) + ">";
+    case type_id::set:
+      return "set<" + join(t.params) + ">";
+    case type_id::map:
+      return "map<" + join(t.params) + ">";
+    case type_id::tuple:
+      return "tuple<" + join(t.params) + ">";
+    case type_id::udt:
+      return t.udt_keyspace + "." + t.udt_name;
   }
   return "unknown";
 }

@@ -2,10 +2,29 @@
 
 namespace cqlshift::protocol {
 
+namespace {
+// Buffer capacity kept between frames; larger buffers are released once empty.
+constexpr std::size_t retained_buffer_limit = 256 * 1024;
+}  // namespace
+
 bool is_known_opcode(std::uint8_t raw_op) noexcept {
   switch (raw_op) {
-    case 0x00: case 0x01: case 0x02: case 0x03: case 0x05: case 0x06: case 0x07: case 0x08:
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x0E: case 0x0F: case 0x10:
+    case 0x00:
+    case 0x01:
+    case 0x02:
+    case 0x03:
+    case 0x05:
+    case 0x06:
+    case 0x07:
+    case 0x08:
+    case 0x09:
+    case 0x0A:
+    case 0x0B:
+    case 0x0C:
+    case 0x0D:
+    case 0x0E:
+    case 0x0F:
+    case 0x10:
     case 0xFF:
       return true;
     default:
@@ -32,23 +51,40 @@ bool is_request_opcode(opcode op) noexcept {
 
 std::string_view to_string(opcode op) noexcept {
   switch (op) {
-    case opcode::error: return "ERROR";
-    case opcode::startup: return "STARTUP";
-    case opcode::ready: return "READY";
-    case opcode::authenticate: return "AUTHENTICATE";
-    case opcode::options: return "OPTIONS";
-    case opcode::supported: return "SUPPORTED";
-    case opcode::query: return "QUERY";
-    case opcode::result: return "RESULT";
-    case opcode::prepare: return "PREPARE";
-    case opcode::execute: return "EXECUTE";
-    case opcode::register_: return "REGISTER";
-    case opcode::event: return "EVENT";
-    case opcode::batch: return "BATCH";
-    case opcode::auth_challenge: return "AUTH_CHALLENGE";
-    case opcode::auth_response: return "AUTH_RESPONSE";
-    case opcode::auth_success: return "AUTH_SUCCESS";
-    case opcode::dse_revise_request: return "REVISE_REQUEST";
+    case opcode::error:
+      return "ERROR";
+    case opcode::startup:
+      return "STARTUP";
+    case opcode::ready:
+      return "READY";
+    case opcode::authenticate:
+      return "AUTHENTICATE";
+    case opcode::options:
+      return "OPTIONS";
+    case opcode::supported:
+      return "SUPPORTED";
+    case opcode::query:
+      return "QUERY";
+    case opcode::result:
+      return "RESULT";
+    case opcode::prepare:
+      return "PREPARE";
+    case opcode::execute:
+      return "EXECUTE";
+    case opcode::register_:
+      return "REGISTER";
+    case opcode::event:
+      return "EVENT";
+    case opcode::batch:
+      return "BATCH";
+    case opcode::auth_challenge:
+      return "AUTH_CHALLENGE";
+    case opcode::auth_response:
+      return "AUTH_RESPONSE";
+    case opcode::auth_success:
+      return "AUTH_SUCCESS";
+    case opcode::dse_revise_request:
+      return "REVISE_REQUEST";
   }
   return "UNKNOWN";
 }
@@ -74,7 +110,8 @@ result<frame_header> decode_header(byte_view data, std::uint32_t max_frame_size)
   if (!is_known_opcode(data[at])) return errc::unknown_opcode;
   h.op = static_cast<opcode>(data[at]);
   std::uint32_t length = 0;
-  for (std::size_t k = 1; k <= 4; ++k) length = (length << 8) | data[at + k];
+  for (std::size_t k = 1; k <= 4; ++k)
+    length = (length << 8) | data[at + k];
   if (length > max_frame_size) return errc::frame_too_large;
   h.length = length;
   return h;
@@ -117,7 +154,8 @@ result<opened_body> open_body(const frame_header& h, byte_view body) {
 void write_envelope(const frame_header& h, const envelope& env, writer& w) {
   if (h.response && h.has(header_flag::tracing)) w.write_uuid(env.tracing_id.value_or(uuid{}));
   if (h.response && h.has(header_flag::warning)) w.write_string_list(env.warnings);
-  if (h.has(header_flag::custom_payload)) w.write_bytes_map(env.custom_payload.value_or(bytes_map{}));
+  if (h.has(header_flag::custom_payload))
+    w.write_bytes_map(env.custom_payload.value_or(bytes_map{}));
 }
 
 void frame_reader::feed(byte_view data) {
@@ -159,6 +197,8 @@ result<std::optional<frame>> frame_reader::next() {
   if (start_ == buf_.size()) {
     buf_.clear();
     start_ = 0;
+    // One large frame must not pin its buffer for the connection's lifetime.
+    if (buf_.capacity() > retained_buffer_limit) bytes().swap(buf_);
   }
   return std::optional<frame>(std::move(f));
 }

@@ -8,17 +8,28 @@ namespace cqlshift::protocol {
 
 std::string_view to_string(consistency c) noexcept {
   switch (c) {
-    case consistency::any: return "ANY";
-    case consistency::one: return "ONE";
-    case consistency::two: return "TWO";
-    case consistency::three: return "THREE";
-    case consistency::quorum: return "QUORUM";
-    case consistency::all: return "ALL";
-    case consistency::local_quorum: return "LOCAL_QUORUM";
-    case consistency::each_quorum: return "EACH_QUORUM";
-    case consistency::serial: return "SERIAL";
-    case consistency::local_serial: return "LOCAL_SERIAL";
-    case consistency::local_one: return "LOCAL_ONE";
+    case consistency::any:
+      return "ANY";
+    case consistency::one:
+      return "ONE";
+    case consistency::two:
+      return "TWO";
+    case consistency::three:
+      return "THREE";
+    case consistency::quorum:
+      return "QUORUM";
+    case consistency::all:
+      return "ALL";
+    case consistency::local_quorum:
+      return "LOCAL_QUORUM";
+    case consistency::each_quorum:
+      return "EACH_QUORUM";
+    case consistency::serial:
+      return "SERIAL";
+    case consistency::local_serial:
+      return "LOCAL_SERIAL";
+    case consistency::local_one:
+      return "LOCAL_ONE";
   }
   return "UNKNOWN";
 }
@@ -107,7 +118,8 @@ std::uint16_t reader::read_short() noexcept {
 std::int32_t reader::read_int() noexcept {
   if (!need(4, errc::truncated)) return 0;
   std::uint32_t v = 0;
-  for (int k = 0; k < 4; ++k) v = (v << 8) | data_[pos_ + k];
+  for (int k = 0; k < 4; ++k)
+    v = (v << 8) | data_[pos_ + k];
   pos_ += 4;
   return static_cast<std::int32_t>(v);
 }
@@ -115,7 +127,8 @@ std::int32_t reader::read_int() noexcept {
 std::int64_t reader::read_long() noexcept {
   if (!need(8, errc::truncated)) return 0;
   std::uint64_t v = 0;
-  for (int k = 0; k < 8; ++k) v = (v << 8) | data_[pos_ + k];
+  for (int k = 0; k < 8; ++k)
+    v = (v << 8) | data_[pos_ + k];
   pos_ += 8;
   return static_cast<std::int64_t>(v);
 }
@@ -126,7 +139,8 @@ std::uint64_t reader::read_unsigned_vint() noexcept {
   int extra = std::countl_one(first);
   if (!need(1 + static_cast<std::size_t>(extra), errc::truncated)) return 0;
   std::uint64_t v = extra == 8 ? 0 : (first & (0xFFu >> extra));
-  for (int k = 1; k <= extra; ++k) v = (v << 8) | data_[pos_ + k];
+  for (int k = 1; k <= extra; ++k)
+    v = (v << 8) | data_[pos_ + k];
   pos_ += 1 + static_cast<std::size_t>(extra);
   return v;
 }
@@ -177,14 +191,19 @@ std::vector<std::string> reader::read_string_list() {
   std::size_t n = read_short_count(2);
   std::vector<std::string> out;
   out.reserve(n);
-  for (std::size_t k = 0; k < n && ok(); ++k) out.push_back(read_string());
+  for (std::size_t k = 0; k < n && ok(); ++k)
+    out.push_back(read_string());
   if (!ok()) out.clear();
   return out;
 }
 
 std::optional<bytes> reader::read_bytes() {
   std::int32_t n = read_int();
-  if (!ok() || n < 0) return std::nullopt;
+  if (!ok() || n == -1) return std::nullopt;
+  if (n < 0) {
+    fail(errc::negative_length);
+    return std::nullopt;
+  }
   if (!need(static_cast<std::size_t>(n), errc::length_out_of_bounds)) return std::nullopt;
   bytes b(data_.begin() + static_cast<std::ptrdiff_t>(pos_),
           data_.begin() + static_cast<std::ptrdiff_t>(pos_) + n);
@@ -323,7 +342,9 @@ std::size_t reader::read_int_count(std::size_t min_element_size) noexcept {
 
 // ---------------------------------------------------------------------------- writer
 
-void writer::write_byte(std::uint8_t v) { out_.push_back(v); }
+void writer::write_byte(std::uint8_t v) {
+  out_.push_back(v);
+}
 
 void writer::write_short(std::uint16_t v) {
   out_.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -332,12 +353,14 @@ void writer::write_short(std::uint16_t v) {
 
 void writer::write_int(std::int32_t v) {
   auto u = static_cast<std::uint32_t>(v);
-  for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(u >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out_.push_back(static_cast<std::uint8_t>(u >> shift));
 }
 
 void writer::write_long(std::int64_t v) {
   auto u = static_cast<std::uint64_t>(v);
-  for (int shift = 56; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(u >> shift));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out_.push_back(static_cast<std::uint8_t>(u >> shift));
 }
 
 void writer::write_unsigned_vint(std::uint64_t v) {
@@ -350,7 +373,8 @@ void writer::write_unsigned_vint(std::uint64_t v) {
     auto first = static_cast<std::uint8_t>((0xFF00u >> extra) & 0xFF);
     out_.push_back(static_cast<std::uint8_t>(first | (v >> (8 * extra))));
   }
-  for (int k = extra - 1; k >= 0; --k) out_.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+  for (int k = extra - 1; k >= 0; --k)
+    out_.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
 }
 
 void writer::write_vint(std::int64_t v) {
@@ -376,11 +400,14 @@ void writer::write_long_string(std::string_view s) {
   out_.insert(out_.end(), s.begin(), s.end());
 }
 
-void writer::write_uuid(const uuid& u) { out_.insert(out_.end(), u.begin(), u.end()); }
+void writer::write_uuid(const uuid& u) {
+  out_.insert(out_.end(), u.begin(), u.end());
+}
 
 void writer::write_string_list(const std::vector<std::string>& l) {
   write_short_count(l.size());
-  for (const auto& s : l) write_string(s);
+  for (const auto& s : l)
+    write_string(s);
 }
 
 void writer::write_bytes(const std::optional<bytes>& b) {
@@ -400,7 +427,9 @@ void writer::write_bytes(byte_view b) {
   write_raw(b);
 }
 
-void writer::write_null_bytes() { write_int(-1); }
+void writer::write_null_bytes() {
+  write_int(-1);
+}
 
 void writer::write_short_bytes(byte_view b) {
   if (b.size() > std::numeric_limits<std::uint16_t>::max()) {
@@ -413,9 +442,15 @@ void writer::write_short_bytes(byte_view b) {
 
 void writer::write_value(const value& v) {
   switch (v.kind) {
-    case value_kind::null: write_int(-1); return;
-    case value_kind::unset: write_int(-2); return;
-    case value_kind::set: write_bytes(byte_view(v.data)); return;
+    case value_kind::null:
+      write_int(-1);
+      return;
+    case value_kind::unset:
+      write_int(-2);
+      return;
+    case value_kind::set:
+      write_bytes(byte_view(v.data));
+      return;
   }
 }
 
@@ -433,7 +468,9 @@ void writer::write_inet(const inet& i) {
   write_int(i.port);
 }
 
-void writer::write_consistency(consistency c) { write_short(static_cast<std::uint16_t>(c)); }
+void writer::write_consistency(consistency c) {
+  write_short(static_cast<std::uint16_t>(c));
+}
 
 void writer::write_string_map(const string_map& m) {
   write_short_count(m.size());
@@ -459,7 +496,9 @@ void writer::write_bytes_map(const bytes_map& m) {
   }
 }
 
-void writer::write_raw(byte_view b) { out_.insert(out_.end(), b.begin(), b.end()); }
+void writer::write_raw(byte_view b) {
+  out_.insert(out_.end(), b.begin(), b.end());
+}
 
 void writer::write_short_count(std::size_t n) {
   if (n > std::numeric_limits<std::uint16_t>::max()) {
@@ -475,7 +514,8 @@ void writer::patch_int(std::size_t pos, std::int32_t v) noexcept {
     return;
   }
   auto u = static_cast<std::uint32_t>(v);
-  for (int k = 0; k < 4; ++k) out_[pos + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(u >> (24 - 8 * k));
+  for (int k = 0; k < 4; ++k)
+    out_[pos + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(u >> (24 - 8 * k));
 }
 
 }  // namespace cqlshift::protocol

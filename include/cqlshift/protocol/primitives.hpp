@@ -77,11 +77,14 @@ class reader {
   std::string read_long_string();     // [int] n + n UTF-8 bytes
   uuid read_uuid() noexcept;
   std::vector<std::string> read_string_list();
-  std::optional<bytes> read_bytes();  // [int] n + n bytes, n < 0 -> null
-  bytes read_short_bytes();           // [short] n + n bytes
-  value read_value();                 // [int] n: n >= 0 bytes, -1 null, -2 unset
-  inet read_inet();                   // [byte] size + address + [int] port
-  bytes read_inetaddr();              // [byte] size + address
+  // [int] n + n bytes; -1 is null. The spec calls any negative n null, but every driver and
+  // server writes -1, and refusing the rest (negative_length) keeps decode-then-encode
+  // byte-identical, which a proxy that forwards what it decoded relies on.
+  std::optional<bytes> read_bytes();
+  bytes read_short_bytes();  // [short] n + n bytes
+  value read_value();        // [int] n: n >= 0 bytes, -1 null, -2 unset
+  inet read_inet();          // [byte] size + address + [int] port
+  bytes read_inetaddr();     // [byte] size + address
   consistency read_consistency() noexcept;
   string_map read_string_map();
   string_multimap read_string_multimap();
