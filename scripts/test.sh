@@ -11,6 +11,9 @@ fuzz_seconds=${FUZZ_SECONDS:-8}
 start=$SECONDS
 
 step() { printf '\n=== %s (%ds)\n' "$1" $((SECONDS - start)); }
+log_dir=build/test-logs
+mkdir -p "$log_dir"
+passed=0
 
 step "bootstrap"
 bash scripts/bootstrap.sh
@@ -20,7 +23,10 @@ for preset in release asan; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
   step "tests: $preset"
-  ctest --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs" | tee "$log_dir/ctest-$preset.log"
+  count=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' "$log_dir/ctest-$preset.log" | grep -Eo '[0-9]+$')
+  [[ -n $count && $count -gt 0 ]] || { echo "test.sh: no tests ran for $preset" >&2; exit 1; }
+  passed=$((passed + count))
 done
 
 step "fuzz: build"
@@ -28,6 +34,9 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
 
 step "fuzz: ${fuzz_seconds}s per target"
-bash scripts/fuzz.sh --seconds "$fuzz_seconds"
+bash scripts/fuzz.sh --seconds "$fuzz_seconds" | tee "$log_dir/fuzz.log"
+fuzzers=$(grep -Eo '^[0-9]+ passed, 0 failed' "$log_dir/fuzz.log" | grep -Eo '^[0-9]+')
+passed=$((passed + fuzzers))
 
 step "all tiers passed"
+echo "$passed passed, 0 failed"

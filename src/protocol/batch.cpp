@@ -19,7 +19,6 @@ namespace {
 namespace batch_flag {
 inline constexpr std::uint32_t serial_consistency = query_flag::serial_consistency;
 inline constexpr std::uint32_t default_timestamp = query_flag::default_timestamp;
-inline constexpr std::uint32_t names_for_values = query_flag::names_for_values;
 inline constexpr std::uint32_t keyspace = query_flag::keyspace;
 inline constexpr std::uint32_t now_in_seconds = query_flag::now_in_seconds;
 }  // namespace batch_flag

@@ -7,6 +7,10 @@
 
 namespace cqlshift::protocol {
 
+bool cql_value::operator==(const cql_value& other) const {
+  return v == other.v;
+}
+
 namespace {
 
 constexpr std::int64_t nanos_per_day = 86'400'000'000'000;
@@ -291,7 +295,7 @@ cql_value decode_collection(const data_type& t, reader& r, protocol_version pv, 
     for (std::size_t k = 0; k < n && r.ok(); ++k) {
       cql_value key = decode_element(t.params[0], r, pv, depth, int_sizes);
       cql_value val = decode_element(t.params[1], r, pv, depth, int_sizes);
-      m.emplace_back(std::move(key), std::move(val));
+      m.push_back({std::move(key), std::move(val)});
     }
     return {std::move(m)};
   }

@@ -59,8 +59,9 @@ struct empty_value {
 };
 
 struct cql_value;
+struct cql_map_entry;
 using cql_list = std::vector<cql_value>;
-using cql_map = std::vector<std::pair<cql_value, cql_value>>;
+using cql_map = std::vector<cql_map_entry>;
 
 struct cql_value {
   std::variant<std::monostate, bool, std::int8_t, std::int16_t, std::int32_t, std::int64_t, float,
@@ -68,13 +69,31 @@ struct cql_value {
                cql_list, cql_map, empty_value>
       v;
 
-  static cql_value null() { return {}; }
-  static cql_value empty() { return {empty_value{}}; }
+  // Defined below, once cql_map_entry is complete: instantiating the variant's destructor or
+  // comparison needs it.
+  static cql_value null();
+  static cql_value empty();
   bool is_null() const noexcept { return std::holds_alternative<std::monostate>(v); }
   bool is_empty() const noexcept { return std::holds_alternative<empty_value>(v); }
-  // Float members compare as floats: a NaN value is unequal to itself.
-  bool operator==(const cql_value&) const = default;
+  // Float members compare as floats: a NaN value is unequal to itself. Defined in the .cpp
+  // (clang 14 crashes on a defaulted comparison of this recursive variant).
+  bool operator==(const cql_value& other) const;
 };
+
+// A map entry, in wire order. A struct rather than std::pair: instantiating the pair inside
+// this cycle of definitions needs cql_value's destructor before cql_map_entry is complete.
+struct cql_map_entry {
+  cql_value first;   // the key
+  cql_value second;  // the value
+  bool operator==(const cql_map_entry&) const = default;
+};
+
+inline cql_value cql_value::null() {
+  return {};
+}
+inline cql_value cql_value::empty() {
+  return {empty_value{}};
+}
 
 // Whether zero bytes are a valid value of type `id` that is not a value of its C++
 // alternative, following Cassandra's serializers (validate accepts size 0, deserialize yields

@@ -79,7 +79,7 @@ class generator {
         cql_map m;
         for (int k = below(4); k > 0; --k) {
           cql_value key = random_value(t.params[0]);
-          m.emplace_back(std::move(key), random_value(t.params[1]));
+          m.push_back({std::move(key), random_value(t.params[1])});
         }
         return map(std::move(m));
       }

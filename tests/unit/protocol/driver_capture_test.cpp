@@ -3,8 +3,10 @@
 // were made). Each captured stream is split into frames (and v5 segments), every message is
 // decoded and re-encoded, and the result must be the captured bytes. The rest asserts what a
 // proxy author would check in such traffic: the opcodes, the STARTUP options, that EXECUTE
-// ids come from PREPARED results, paging, the v5 additions.
+// ids come from PREPARED results, paging, the v5 additions. Loading, splitting and decoding
+// the captures lives in driver_capture.hpp.
 
+#include "driver_capture.hpp"
 #include "cqlshift/protocol/compression.hpp"
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/requests.hpp"
@@ -15,13 +17,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,45 +27,9 @@
 namespace cqlshift::protocol {
 namespace {
 
+using namespace driver_capture;
 using test::hex;
 using test::to_hex;
-
-struct scenario {
-  const char* name;
-  protocol_version version;
-  compression_algorithm compression;
-  bool auth;
-  const char* cql_version;  // what the fake server offered, hence what the driver asked for
-};
-
-constexpr scenario v3_plain{"python-v3", protocol_version::v3, compression_algorithm::none, false,
-                            "3.4.4"};
-constexpr scenario v3_lz4{"python-v3-lz4", protocol_version::v3, compression_algorithm::lz4, false,
-                          "3.4.4"};
-constexpr scenario v3_snappy{"python-v3-snappy", protocol_version::v3,
-                             compression_algorithm::snappy, false, "3.4.4"};
-constexpr scenario v4_plain{"python-v4", protocol_version::v4, compression_algorithm::none, false,
-                            "3.4.5"};
-constexpr scenario v4_lz4{"python-v4-lz4", protocol_version::v4, compression_algorithm::lz4, false,
-                          "3.4.5"};
-constexpr scenario v4_snappy{"python-v4-snappy", protocol_version::v4,
-                             compression_algorithm::snappy, false, "3.4.5"};
-constexpr scenario v4_auth{"python-v4-auth", protocol_version::v4, compression_algorithm::none,
-                           true, "3.4.5"};
-constexpr scenario v5_plain{"python-v5", protocol_version::v5, compression_algorithm::none, false,
-                            "3.4.5"};
-constexpr scenario v5_lz4{"python-v5-lz4", protocol_version::v5, compression_algorithm::lz4, false,
-                          "3.4.5"};
-constexpr scenario v5_auth{"python-v5-auth", protocol_version::v5, compression_algorithm::none,
-                           true, "3.4.5"};
-
-const scenario all_scenarios[] = {v3_plain,  v3_lz4,  v3_snappy, v4_plain, v4_lz4,
-                                  v4_snappy, v4_auth, v5_plain,  v5_lz4,   v5_auth};
-const scenario v5_scenarios[] = {v5_plain, v5_lz4, v5_auth};
-
-void PrintTo(const scenario& s, std::ostream* os) {
-  *os << s.name;
-}
 
 std::string param_name(const testing::TestParamInfo<scenario>& info) {
   std::string n = info.param.name;
@@ -75,407 +37,17 @@ std::string param_name(const testing::TestParamInfo<scenario>& info) {
   return n;
 }
 
-bool segments_lz4(const scenario& s) {
-  return s.compression == compression_algorithm::lz4;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The capture files.
-
-constexpr char client_side = 'C';
-constexpr char server_side = 'S';
-
-struct record {
-  char direction = client_side;
-  std::uint8_t conn = 0;
-  bytes data;
-};
-
-// One line of the fake server's own listing (<scenario>.frames).
-struct listed_frame {
-  std::int16_t stream = 0;
-  std::string op;
-  std::uint8_t flags = 0;
-  std::uint32_t length = 0;
-  bool operator==(const listed_frame&) const = default;
-};
-struct listed_segment {
-  bool self_contained = false;
-  std::size_t uncompressed_size = 0;
-  bool operator==(const listed_segment&) const = default;
-};
-
-struct capture {
-  std::vector<record> records;
-  std::map<std::pair<int, char>, std::vector<listed_frame>> listed_frames;
-  std::map<std::pair<int, char>, std::vector<listed_segment>> listed_segments;
-
-  int connections() const {
-    int n = 0;
-    for (const auto& r : records)
-      n = std::max(n, r.conn + 1);
-    return n;
-  }
-  bytes stream(int conn, char direction) const {
-    bytes out;
-    for (const auto& r : records) {
-      if (r.conn == conn && r.direction == direction) {
-        out.insert(out.end(), r.data.begin(), r.data.end());
-      }
-    }
-    return out;
-  }
-  std::vector<bytes> chunks(int conn, char direction) const {
-    std::vector<bytes> out;
-    for (const auto& r : records) {
-      if (r.conn == conn && r.direction == direction) out.push_back(r.data);
-    }
-    return out;
-  }
-};
-
-bytes read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  return bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 capture load_capture(const scenario& s) {
-  const std::string base = std::string(CQLSHIFT_TEST_DATA_DIR "/captures/") + s.name;
-  capture c;
-  const bytes raw = read_file(base + ".cap");
-  const std::string_view magic = "CQLCAP1\n";
-  if (raw.size() < magic.size() || !std::equal(magic.begin(), magic.end(), raw.begin())) {
-    throw std::runtime_error(base + ".cap: bad magic");
-  }
-  std::size_t at = magic.size();
-  while (at < raw.size()) {
-    if (raw.size() - at < 6) throw std::runtime_error(base + ".cap: truncated record header");
-    record r;
-    r.direction = static_cast<char>(raw[at]);
-    r.conn = raw[at + 1];
-    const std::size_t n = (std::size_t{raw[at + 2]} << 24) | (std::size_t{raw[at + 3]} << 16) |
-                          (std::size_t{raw[at + 4]} << 8) | raw[at + 5];
-    at += 6;
-    if (raw.size() - at < n) throw std::runtime_error(base + ".cap: truncated record");
-    if (r.direction != client_side && r.direction != server_side) {
-      throw std::runtime_error(base + ".cap: bad direction");
-    }
-    r.data.assign(raw.begin() + static_cast<std::ptrdiff_t>(at),
-                  raw.begin() + static_cast<std::ptrdiff_t>(at + n));
-    at += n;
-    c.records.push_back(std::move(r));
-  }
-
-  std::ifstream listing(base + ".frames");
-  if (!listing) throw std::runtime_error("cannot open " + base + ".frames");
-  std::string line;
-  while (std::getline(listing, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream in(line);
-    int conn = 0;
-    char dir = 0;
-    std::string third;
-    in >> conn >> dir >> third;
-    if (third == "SEGMENT") {
-      int self_contained = 0;
-      std::size_t payload = 0, uncompressed = 0;
-      in >> self_contained >> payload >> uncompressed;
-      c.listed_segments[{conn, dir}].push_back(
-          {self_contained != 0, uncompressed != 0 ? uncompressed : payload});
-    } else {
-      listed_frame f;
-      std::string flags;
-      f.stream = static_cast<std::int16_t>(std::stoi(third));
-      in >> f.op >> flags >> f.length;
-      f.flags = static_cast<std::uint8_t>(std::stoul(flags, nullptr, 16));
-      c.listed_frames[{conn, dir}].push_back(f);
-    }
-    if (!in) throw std::runtime_error(base + ".frames: bad line: " + line);
-  }
-  return c;
+  return driver_capture::load_capture(CQLSHIFT_TEST_DATA_DIR "/captures", s);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Splitting a byte stream into frames, as a proxy would: plain frames first, and on v5 the
-// segment framing right after the handshake (the client's STARTUP, the server's READY or
-// AUTHENTICATE).
-
-struct wire_frame {
-  frame f;
-  bool segmented = false;
-  bool operator==(const wire_frame&) const = default;
-};
-
-bool ends_handshake(const frame_header& h) {
-  return h.response ? (h.op == opcode::ready || h.op == opcode::authenticate)
-                    : h.op == opcode::startup;
-}
-
-class stream_splitter {
- public:
-  stream_splitter(const scenario& s, bool from_server)
-      : segments_after_handshake_(uses_segments(s.version)),
-        plain_(frame_reader::options{default_max_frame_size, from_server}),
-        segmented_(segments_lz4(s), frame_reader::options{default_max_frame_size, from_server}) {}
-
-  void feed(byte_view chunk) {
-    if (error_ != errc::ok) return;
-    if (switched_) {
-      segmented_.feed(chunk);
-      drain_segmented();
-      return;
-    }
-    seen_.insert(seen_.end(), chunk.begin(), chunk.end());
-    plain_.feed(chunk);
-    drain_plain();
-  }
-
-  const std::vector<wire_frame>& frames() const { return frames_; }
-  errc error() const { return error_; }
-  // Bytes before the first segment (all of them when the stream never switched).
-  std::size_t handshake_size() const {
-    return switched_ ? consumed_ : consumed_ + plain_.buffered();
-  }
-  bool has_partial_plain_frame() const { return !switched_ && plain_.buffered() != 0; }
-
- private:
-  void drain_plain() {
-    for (;;) {
-      auto next = plain_.next();
-      if (!next) {
-        error_ = static_cast<errc>(next.error().value());
-        return;
-      }
-      if (!*next) return;
-      frame f = std::move(**next);
-      consumed_ += header_size_for_raw_version(f.header.version) + f.body.size();
-      const bool last = segments_after_handshake_ && ends_handshake(f.header);
-      frames_.push_back({std::move(f), false});
-      if (last) {
-        switched_ = true;
-        segmented_.feed(byte_view(seen_).subspan(consumed_));
-        seen_.clear();
-        drain_segmented();
-        return;
-      }
-    }
-  }
-
-  void drain_segmented() {
-    for (;;) {
-      auto next = segmented_.next();
-      if (!next) {
-        error_ = static_cast<errc>(next.error().value());
-        return;
-      }
-      if (!*next) return;
-      frames_.push_back({std::move(**next), true});
-    }
-  }
-
-  bool segments_after_handshake_;
-  bool switched_ = false;
-  frame_reader plain_;
-  segmented_frame_reader segmented_;
-  bytes seen_;
-  std::size_t consumed_ = 0;
-  std::vector<wire_frame> frames_;
-  errc error_ = errc::ok;
-};
-
-struct split_result {
-  std::vector<wire_frame> frames;
-  errc error = errc::ok;
-  std::size_t handshake_size = 0;
-  bool partial_frame_left = false;
-};
-
-template <class Chunks>
-split_result split_chunks(const scenario& s, bool from_server, const Chunks& chunks) {
-  stream_splitter splitter(s, from_server);
-  for (const auto& c : chunks)
-    splitter.feed(c);
-  return {splitter.frames(), splitter.error(), splitter.handshake_size(),
-          splitter.has_partial_plain_frame()};
-}
-
-split_result split_whole(const scenario& s, bool from_server, byte_view stream) {
-  return split_chunks(s, from_server, std::vector<byte_view>{stream});
-}
-
-split_result split_byte_by_byte(const scenario& s, bool from_server, byte_view stream) {
-  std::vector<byte_view> chunks;
-  for (std::size_t i = 0; i < stream.size(); ++i)
-    chunks.push_back(stream.subspan(i, 1));
-  return split_chunks(s, from_server, chunks);
-}
-
-std::vector<segment> read_segments(bool lz4, byte_view data, errc& error, std::size_t& left) {
-  segment_reader reader(lz4);
-  reader.feed(data);
-  std::vector<segment> out;
-  for (;;) {
-    auto next = reader.next();
-    if (!next) {
-      error = static_cast<errc>(next.error().value());
-      break;
-    }
-    if (!*next) break;
-    out.push_back(std::move(**next));
-  }
-  left = reader.buffered();
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding every frame.
-
-struct decoded_frame {
-  frame_header header;  // as on the wire, compression flag included
-  bool segmented = false;
-  bytes body;  // uncompressed
-  envelope env;
-  std::optional<request> req;    // client frames
-  std::optional<response> resp;  // server frames
-};
-
-std::string describe_frame(const scenario& s, int conn, const frame_header& h, std::size_t index) {
-  std::ostringstream o;
-  o << s.name << " conn " << conn << (h.response ? " server" : " client") << " frame #" << index
-    << " " << to_string(h.op) << " stream " << h.stream << " flags " << int{h.flags};
-  return o.str();
-}
-
-std::string head_hex(byte_view b) {
-  return to_hex(b.first(std::min<std::size_t>(b.size(), 256))) + (b.size() > 256 ? "..." : "");
-}
-
-// Decodes `wf` into `out`; on failure returns why, with the bytes that failed.
-std::string decode_frame(const scenario& s, const wire_frame& wf, decoded_frame& out) {
-  const frame_header& h = wf.f.header;
-  out.header = h;
-  out.segmented = wf.segmented;
-  if (h.version != raw(s.version)) return "version byte " + std::to_string(h.version);
-  if (h.has(header_flag::compression)) {
-    if (uses_segments(s.version)) return "compression flag on a v5 frame";
-    auto plain = decompress_body(s.compression, wf.f.body, default_max_frame_size);
-    if (!plain) {
-      return std::string("decompress_body: ") + describe(static_cast<errc>(plain.error().value())) +
-             " body " + head_hex(wf.f.body);
-    }
-    out.body = std::move(*plain);
-  } else {
-    out.body = wf.f.body;
-  }
-  auto opened = open_body(h, out.body);
-  if (!opened) {
-    return std::string("open_body: ") + describe(static_cast<errc>(opened.error().value())) +
-           " body " + head_hex(out.body);
-  }
-  out.env = opened->env;
-  if (h.response) {
-    auto m = decode_response(h.op, s.version, opened->message);
-    if (!m) {
-      return std::string("decode_response: ") + describe(static_cast<errc>(m.error().value())) +
-             " message " + head_hex(opened->message);
-    }
-    out.resp = std::move(*m);
-  } else {
-    auto m = decode_request(h.op, s.version, opened->message);
-    if (!m) {
-      return std::string("decode_request: ") + describe(static_cast<errc>(m.error().value())) +
-             " message " + head_hex(opened->message);
-    }
-    out.req = std::move(*m);
-  }
-  return {};
-}
-
-// The frame a proxy would write for the decoded message: envelope and message re-encoded,
-// uncompressed. Empty with `why` set when an encoder refuses.
-bytes reencode(const scenario& s, const decoded_frame& d, std::string& why) {
-  bytes body;
-  writer w(body);
-  write_envelope(d.header, d.env, w);
-  if (!w.ok()) {
-    why = std::string("write_envelope: ") + describe(w.error());
-    return {};
-  }
-  auto message = d.req ? encode_request(*d.req, s.version) : encode_response(*d.resp, s.version);
-  if (!message) {
-    why = std::string(d.req ? "encode_request: " : "encode_response: ") +
-          describe(static_cast<errc>(message.error().value()));
-    return {};
-  }
-  body.insert(body.end(), message->begin(), message->end());
-  frame_header h = d.header;
-  h.flags = static_cast<std::uint8_t>(h.flags & ~header_flag::compression);
-  return encode_frame(h, body);
-}
-
-struct connection_traffic {
-  std::vector<decoded_frame> client;
-  std::vector<decoded_frame> server;
-  // For each client frame, the index of the server frame answering it: the k-th response on
-  // a stream answers the k-th request on it, since the driver reuses a stream id only after
-  // its answer arrived.
-  std::vector<std::optional<std::size_t>> answer;
-};
-
-std::vector<decoded_frame> decode_direction(const scenario& s, const capture& c, int conn,
-                                            bool from_server) {
-  const bytes stream = c.stream(conn, from_server ? server_side : client_side);
-  const split_result split = split_whole(s, from_server, stream);
-  EXPECT_EQ(split.error, errc::ok) << s.name << " conn " << conn << " " << describe(split.error);
-  EXPECT_FALSE(split.partial_frame_left) << s.name << " conn " << conn;
-  std::vector<decoded_frame> out;
-  for (std::size_t i = 0; i < split.frames.size(); ++i) {
-    decoded_frame d;
-    const std::string why = decode_frame(s, split.frames[i], d);
-    if (!why.empty()) {
-      ADD_FAILURE() << describe_frame(s, conn, split.frames[i].f.header, i) << ": " << why;
-      continue;
-    }
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
+// Every frame of every connection, decoded; anything that does not decode fails the test.
 std::vector<connection_traffic> decode_capture(const scenario& s) {
-  const capture c = load_capture(s);
-  std::vector<connection_traffic> out;
-  for (int conn = 0; conn < c.connections(); ++conn) {
-    connection_traffic t;
-    t.client = decode_direction(s, c, conn, false);
-    t.server = decode_direction(s, c, conn, true);
-    std::map<std::int16_t, std::vector<std::size_t>> responses;
-    for (std::size_t i = 0; i < t.server.size(); ++i) {
-      if (t.server[i].header.stream >= 0) responses[t.server[i].header.stream].push_back(i);
-    }
-    std::map<std::int16_t, std::size_t> used;
-    for (const auto& f : t.client) {
-      auto& queue = responses[f.header.stream];
-      std::size_t& k = used[f.header.stream];
-      t.answer.push_back(k < queue.size() ? std::optional<std::size_t>(queue[k]) : std::nullopt);
-      ++k;
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-template <class T>
-const T* request_as(const decoded_frame& f) {
-  return f.req ? std::get_if<T>(&*f.req) : nullptr;
-}
-template <class T>
-const T* response_as(const decoded_frame& f) {
-  return f.resp ? std::get_if<T>(&*f.resp) : nullptr;
-}
-const decoded_frame* answer_to(const connection_traffic& t, std::size_t client_index) {
-  const auto& a = t.answer[client_index];
-  return a ? &t.server[*a] : nullptr;
+  std::vector<std::string> failures;
+  auto traffic = driver_capture::decode_capture(s, load_capture(s), failures);
+  for (const auto& f : failures)
+    ADD_FAILURE() << f;
+  return traffic;
 }
 
 std::string option_value(const string_map& m, std::string_view key) {

@@ -14,6 +14,7 @@ using response_test::decode_error;
 using response_test::encode_error;
 using response_test::expect_every_prefix_fails;
 using response_test::expect_golden;
+using response_test::expect_wire;
 using response_test::text;
 using test::concat;
 using test::hex;
@@ -23,14 +24,9 @@ constexpr auto v3 = protocol_version::v3;
 constexpr auto v4 = protocol_version::v4;
 constexpr auto v5 = protocol_version::v5;
 
-void expect_event_wire(const event& e, protocol_version v, const bytes& wire) {
-  expect_golden(e, v, wire);
-  expect_every_prefix_fails(opcode::event, v, wire);
-}
-
 // A RESULT Schema_change is the kind followed by the SCHEMA_CHANGE event's fields.
 void expect_schema_change_wire(const schema_change& c, protocol_version v, const bytes& fields) {
-  expect_event_wire(event{c}, v, concat({hex("000d"), text("SCHEMA_CHANGE"), fields}));
+  expect_wire(event{c}, v, concat({hex("000d"), text("SCHEMA_CHANGE"), fields}));
   const bytes result = concat({hex("00000005"), fields});
   expect_golden(schema_change_result{c}, v, result);
   expect_every_prefix_fails(opcode::result, v, result);
@@ -41,14 +37,14 @@ const inet localhost{hex("7f000001"), 9042};
 TEST(ResponseEvent, TopologyChange) {
   const bytes address = hex("04 7f000001 00002352");
   for (auto v : {v2, v3, v4, v5}) {
-    expect_event_wire(
+    expect_wire(
         event{topology_change_event{"NEW_NODE", localhost}}, v,
         concat({hex("000f"), text("TOPOLOGY_CHANGE"), hex("0008"), text("NEW_NODE"), address}));
-    expect_event_wire(
+    expect_wire(
         event{topology_change_event{"REMOVED_NODE", localhost}}, v,
         concat({hex("000f"), text("TOPOLOGY_CHANGE"), hex("000c"), text("REMOVED_NODE"), address}));
   }
-  expect_event_wire(
+  expect_wire(
       event{topology_change_event{"MOVED_NODE", localhost}}, v3,
       concat({hex("000f"), text("TOPOLOGY_CHANGE"), hex("000a"), text("MOVED_NODE"), address}));
 }
@@ -56,12 +52,12 @@ TEST(ResponseEvent, TopologyChange) {
 TEST(ResponseEvent, StatusChangeWithIpv6) {
   const bytes v6 = hex("20010db8 00000000 00000000 00000001");
   const inet node{v6, 9042};
-  expect_event_wire(event{status_change_event{"DOWN", node}}, v4,
-                    concat({hex("000d"), text("STATUS_CHANGE"), hex("0004"), text("DOWN"),
-                            hex("10"), v6, hex("00002352")}));
-  expect_event_wire(event{status_change_event{"UP", localhost}}, v5,
-                    concat({hex("000d"), text("STATUS_CHANGE"), hex("0002"), text("UP"),
-                            hex("04 7f000001 00002352")}));
+  expect_wire(event{status_change_event{"DOWN", node}}, v4,
+              concat({hex("000d"), text("STATUS_CHANGE"), hex("0004"), text("DOWN"), hex("10"), v6,
+                      hex("00002352")}));
+  expect_wire(event{status_change_event{"UP", localhost}}, v5,
+              concat({hex("000d"), text("STATUS_CHANGE"), hex("0002"), text("UP"),
+                      hex("04 7f000001 00002352")}));
 }
 
 TEST(ResponseSchemaChange, KeyspaceTableAndType) {

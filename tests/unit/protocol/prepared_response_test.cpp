@@ -13,6 +13,7 @@ using response_test::decode_error;
 using response_test::encode_error;
 using response_test::expect_every_prefix_fails;
 using response_test::expect_golden;
+using response_test::expect_wire;
 using response_test::text;
 using test::concat;
 using test::hex;
@@ -20,11 +21,6 @@ using test::hex;
 constexpr auto v3 = protocol_version::v3;
 constexpr auto v4 = protocol_version::v4;
 constexpr auto v5 = protocol_version::v5;
-
-void expect_prepared_wire(const prepared_result& p, protocol_version v, const bytes& wire) {
-  expect_golden(p, v, wire);
-  expect_every_prefix_fails(opcode::result, v, wire);
-}
 
 // "INSERT INTO ks.t (id, v) VALUES (?, ?)": two bind variables, no result set.
 prepared_result insert_statement() {
@@ -44,11 +40,11 @@ bytes insert_variables_specs() {
 }
 
 TEST(ResponsePrepared, V3HasNoPartitionKeyIndices) {
-  expect_prepared_wire(insert_statement(), v3,
-                       concat({hex("00000004 0002 abcd"),
-                               hex("00000001 00000002"),  // flags: global; 2 variables
-                               insert_variables_specs(),
-                               hex("00000004 00000000")}));  // result metadata: no_metadata
+  expect_wire(insert_statement(), v3,
+              concat({hex("00000004 0002 abcd"),
+                      hex("00000001 00000002"),  // flags: global; 2 variables
+                      insert_variables_specs(),
+                      hex("00000004 00000000")}));  // result metadata: no_metadata
 }
 
 TEST(ResponsePrepared, V4AddsPartitionKeyIndices) {
@@ -57,8 +53,8 @@ TEST(ResponsePrepared, V4AddsPartitionKeyIndices) {
   const bytes wire = concat({hex("00000004 0002 abcd"), hex("00000001 00000002"),
                              hex("00000001 0000"),  // 1 pk index: variable 0
                              insert_variables_specs(), hex("00000004 00000000")});
-  expect_prepared_wire(p, v4, wire);
-  expect_prepared_wire(p, protocol_version::dse_v1, wire);
+  expect_wire(p, v4, wire);
+  expect_wire(p, protocol_version::dse_v1, wire);
 }
 
 TEST(ResponsePrepared, V5AddsTheResultMetadataId) {
@@ -79,8 +75,8 @@ TEST(ResponsePrepared, V5AddsTheResultMetadataId) {
                              hex("00000001 00000001"),  // result metadata: global; 1 column
                              hex("0002"), text("ks"), hex("0001"), text("t"), hex("0001"),
                              text("v"), hex("000d")});
-  expect_prepared_wire(p, v5, wire);
-  expect_prepared_wire(p, protocol_version::dse_v2, wire);
+  expect_wire(p, v5, wire);
+  expect_wire(p, protocol_version::dse_v2, wire);
 }
 
 TEST(ResponsePrepared, PerColumnSpecsAndSeveralPartitionKeyColumns) {
@@ -90,19 +86,18 @@ TEST(ResponsePrepared, PerColumnSpecsAndSeveralPartitionKeyColumns) {
   p.variables.columns = {{"a", "x", "k1", data_type::of(type_id::uuid)},
                          {"b", "y", "k2", data_type::of(type_id::text)}};
   p.result_metadata.no_metadata = true;
-  expect_prepared_wire(
-      p, v4,
-      concat({hex("00000004 0001 01 00000000 00000002 00000002 0001 0000"), hex("0001"), text("a"),
-              hex("0001"), text("x"), hex("0002"), text("k1"), hex("000c"), hex("0001"), text("b"),
-              hex("0001"), text("y"), hex("0002"), text("k2"), hex("000a"),
-              hex("00000004 00000000")}));
+  expect_wire(p, v4,
+              concat({hex("00000004 0001 01 00000000 00000002 00000002 0001 0000"), hex("0001"),
+                      text("a"), hex("0001"), text("x"), hex("0002"), text("k1"), hex("000c"),
+                      hex("0001"), text("b"), hex("0001"), text("y"), hex("0002"), text("k2"),
+                      hex("000a"), hex("00000004 00000000")}));
 }
 
 TEST(ResponsePrepared, NoVariables) {
   prepared_result p;
   p.id = hex("ff");
   p.result_metadata.no_metadata = true;
-  expect_prepared_wire(p, v4, hex("00000004 0001 ff 00000000 00000000 00000000 00000004 00000000"));
+  expect_wire(p, v4, hex("00000004 0001 ff 00000000 00000000 00000000 00000004 00000000"));
 }
 
 TEST(ResponsePrepared, EncoderChecksVersionFields) {

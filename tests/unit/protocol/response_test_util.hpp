@@ -49,6 +49,12 @@ inline void expect_every_prefix_fails(opcode op, protocol_version v, const bytes
   }
 }
 
+// The whole contract for one golden message: expect_golden plus every prefix failing.
+inline void expect_wire(const response& msg, protocol_version v, const bytes& wire) {
+  expect_golden(msg, v, wire);
+  expect_every_prefix_fails(opcode_of(msg), v, wire);
+}
+
 inline boost::system::error_code decode_error(opcode op, protocol_version v, const bytes& wire) {
   const auto d = decode_response(op, v, wire);
   return d ? boost::system::error_code{} : d.error();

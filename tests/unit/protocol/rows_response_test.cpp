@@ -14,6 +14,7 @@ using response_test::decode_error;
 using response_test::encode_error;
 using response_test::expect_every_prefix_fails;
 using response_test::expect_golden;
+using response_test::expect_wire;
 using response_test::text;
 using test::concat;
 using test::hex;
@@ -22,11 +23,6 @@ constexpr auto v4 = protocol_version::v4;
 constexpr auto v5 = protocol_version::v5;
 constexpr auto dse_v1 = protocol_version::dse_v1;
 constexpr auto dse_v2 = protocol_version::dse_v2;
-
-void expect_rows_wire(const rows_result& r, protocol_version v, const bytes& wire) {
-  expect_golden(r, v, wire);
-  expect_every_prefix_fails(opcode::result, v, wire);
-}
 
 column_spec col(std::string ks, std::string table, std::string name, data_type t) {
   return column_spec{std::move(ks), std::move(table), std::move(name), std::move(t)};
@@ -61,7 +57,7 @@ bytes users_wire() {
 
 TEST(ResponseRows, GlobalTableSpecAtEveryVersion) {
   for (auto v : {protocol_version::v2, protocol_version::v3, v4, v5, dse_v1, dse_v2}) {
-    expect_rows_wire(users_rows(), v, users_wire());
+    expect_wire(users_rows(), v, users_wire());
   }
 }
 
@@ -71,12 +67,12 @@ TEST(ResponseRows, PerColumnTableSpecs) {
   r.metadata.columns = {col("ks", "a", "x", data_type::of(type_id::int_)),
                         col("ks", "b", "y", data_type::list_of(data_type::of(type_id::varchar)))};
   r.rows = {{bytes{}, std::nullopt}};
-  expect_rows_wire(r, v4,
-                   concat({hex("00000002 00000000 00000002"), hex("0002"), text("ks"), hex("0001"),
-                           text("a"), hex("0001"), text("x"), hex("0009"), hex("0002"), text("ks"),
-                           hex("0001"), text("b"), hex("0001"), text("y"),
-                           hex("0020 000d"),                      // list<varchar>
-                           hex("00000001 00000000 ffffffff")}));  // empty cell, null cell
+  expect_wire(r, v4,
+              concat({hex("00000002 00000000 00000002"), hex("0002"), text("ks"), hex("0001"),
+                      text("a"), hex("0001"), text("x"), hex("0009"), hex("0002"), text("ks"),
+                      hex("0001"), text("b"), hex("0001"), text("y"),
+                      hex("0020 000d"),                      // list<varchar>
+                      hex("00000001 00000000 ffffffff")}));  // empty cell, null cell
 }
 
 TEST(ResponseRows, PagingState) {
@@ -85,10 +81,10 @@ TEST(ResponseRows, PagingState) {
   r.metadata.column_count = 1;
   r.metadata.paging_state = hex("deadbeef");
   r.metadata.columns = {col("ks", "t", "c", data_type::of(type_id::bigint))};
-  expect_rows_wire(r, v4,
-                   concat({hex("00000002 00000003 00000001"),  // global | has_more_pages
-                           hex("00000004 deadbeef"), hex("0002"), text("ks"), hex("0001"),
-                           text("t"), hex("0001"), text("c"), hex("0002"), hex("00000000")}));
+  expect_wire(r, v4,
+              concat({hex("00000002 00000003 00000001"),  // global | has_more_pages
+                      hex("00000004 deadbeef"), hex("0002"), text("ks"), hex("0001"), text("t"),
+                      hex("0001"), text("c"), hex("0002"), hex("00000000")}));
 }
 
 TEST(ResponseRows, NoMetadataHasAColumnCountButNoSpecs) {
@@ -96,8 +92,7 @@ TEST(ResponseRows, NoMetadataHasAColumnCountButNoSpecs) {
   r.metadata.no_metadata = true;
   r.metadata.column_count = 3;
   r.rows = {{cell({1}), std::nullopt, bytes{}}};
-  expect_rows_wire(r, v4,
-                   hex("00000002 00000004 00000003 | 00000001 | 00000001 01 ffffffff 00000000"));
+  expect_wire(r, v4, hex("00000002 00000004 00000003 | 00000001 | 00000001 01 ffffffff 00000000"));
 }
 
 TEST(ResponseRows, NoMetadataKeepsTheGlobalFlagAsSent) {
@@ -106,7 +101,7 @@ TEST(ResponseRows, NoMetadataKeepsTheGlobalFlagAsSent) {
   r.metadata.no_metadata = true;
   r.metadata.global_table_spec = true;
   r.metadata.column_count = 1;
-  expect_rows_wire(r, v4, hex("00000002 00000005 00000001 00000000"));
+  expect_wire(r, v4, hex("00000002 00000005 00000001 00000000"));
 }
 
 TEST(ResponseRows, NoMetadataWithPagingState) {
@@ -114,7 +109,7 @@ TEST(ResponseRows, NoMetadataWithPagingState) {
   r.metadata.no_metadata = true;
   r.metadata.column_count = 1;
   r.metadata.paging_state = hex("0102");
-  expect_rows_wire(r, v4, hex("00000002 00000006 00000001 00000002 0102 00000000"));
+  expect_wire(r, v4, hex("00000002 00000006 00000001 00000002 0102 00000000"));
 }
 
 TEST(ResponseRows, NewMetadataIdInV5AndDseV2) {
@@ -126,8 +121,8 @@ TEST(ResponseRows, NewMetadataIdInV5AndDseV2) {
   const bytes wire = concat({hex("00000002 00000009 00000001"),  // global | metadata_changed
                              hex("0004 01020304"), hex("0002"), text("ks"), hex("0001"), text("t"),
                              hex("0001"), text("c"), hex("0009"), hex("00000000")});
-  expect_rows_wire(r, v5, wire);
-  expect_rows_wire(r, dse_v2, wire);
+  expect_wire(r, v5, wire);
+  expect_wire(r, dse_v2, wire);
   // Metadata_changed does not exist before v5 or in DSE v1.
   EXPECT_EQ(decode_error(opcode::result, v4, wire), errc::invalid_value);
   EXPECT_EQ(decode_error(opcode::result, dse_v1, wire), errc::invalid_value);
@@ -142,8 +137,8 @@ TEST(ResponseRows, DseContinuousPaging) {
   r.metadata.last_continuous_page = true;
   r.rows = {{bytes{}}};
   const bytes wire = hex("00000002 c0000004 00000001 00000003 00000001 00000000");
-  expect_rows_wire(r, dse_v1, wire);
-  expect_rows_wire(r, dse_v2, wire);
+  expect_wire(r, dse_v1, wire);
+  expect_wire(r, dse_v2, wire);
   EXPECT_EQ(decode_error(opcode::result, v4, wire), errc::invalid_value);
   EXPECT_EQ(decode_error(opcode::result, v5, wire), errc::invalid_value);
   EXPECT_EQ(encode_error(r, v5), errc::not_at_this_version);
@@ -156,8 +151,8 @@ TEST(ResponseRows, DseV2FieldOrderIsPagingStateMetadataIdPageNumber) {
   r.metadata.paging_state = hex("aa");
   r.metadata.new_metadata_id = hex("bb");
   r.metadata.continuous_page_number = 7;
-  expect_rows_wire(r, dse_v2,
-                   hex("00000002 4000000e 00000001 | 00000001 aa | 0001 bb | 00000007 | 00000000"));
+  expect_wire(r, dse_v2,
+              hex("00000002 4000000e 00000001 | 00000001 aa | 0001 bb | 00000007 | 00000000"));
 }
 
 TEST(ResponseRows, LastPageBitWithoutContinuousPagingIsInvalid) {
