@@ -83,7 +83,7 @@ std::string varint_to_string(byte_view v) {
   }
   while (digits.size() > 1 && digits.back() == '0')
     digits.pop_back();
-  if (digits.empty()) digits = "0";
+  if (digits.empty()) digits.push_back('0');  // not `= "0"`: g++ 12 -O3 warns (-Wrestrict)
   if (negative) digits += '-';
   std::reverse(digits.begin(), digits.end());
   return digits;
