@@ -107,7 +107,7 @@ batch read_batch(reader& r, protocol_version v) {
 
 void write_batch(const batch& b, protocol_version v, writer& w) {
   const std::uint32_t flags = flags_of(b);
-  if (b.with_names || b.type > batch_type::counter) {
+  if (b.type > batch_type::counter) {
     w.fail(errc::invalid_value);
     return;
   }

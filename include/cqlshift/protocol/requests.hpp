@@ -75,10 +75,8 @@ struct batch {
   std::optional<std::int64_t> default_timestamp;  // 0x20 (v3+)
   std::optional<std::string> keyspace;            // 0x80 (has_keyspace_flag)
   std::optional<std::int32_t> now_in_seconds;     // 0x100 (has_now_in_seconds)
-  // 0x40, names for values. The spec calls it broken (CASSANDRA-10246) and no server honours
-  // it, so the codec never produces it: decoding a BATCH with 0x40 is invalid_value and
-  // encoding with this set is invalid_value. See batch.cpp for why.
-  bool with_names = false;
+  // No names for values (0x40): the spec calls them broken (CASSANDRA-10246) and no server
+  // honours them, so a BATCH carrying that flag is invalid_value. See batch.cpp for why.
   bool operator==(const batch&) const = default;
 };
 

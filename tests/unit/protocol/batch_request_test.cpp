@@ -123,13 +123,6 @@ TEST(RequestBatch, Malformed) {
   }
 }
 
-TEST(RequestBatch, EncodeRefusesNamesForValues) {
-  batch b = mixed_batch();
-  b.with_names = true;
-  EXPECT_EQ(encode_error(b, protocol_version::v4), errc::invalid_value);
-  EXPECT_EQ(encode_error(b, protocol_version::v5), errc::invalid_value);
-}
-
 TEST(RequestBatch, EncodeRefusesFieldsTheVersionLacks) {
   batch b = mixed_batch();
   b.keyspace = "ks";
