@@ -2,11 +2,6 @@
 
 namespace cqlshift::protocol {
 
-namespace {
-// Buffer capacity kept between frames; larger buffers are released once empty.
-constexpr std::size_t retained_buffer_limit = 256 * 1024;
-}  // namespace
-
 bool is_known_opcode(std::uint8_t raw_op) noexcept {
   switch (raw_op) {
     case 0x00:
@@ -159,18 +154,12 @@ void write_envelope(const frame_header& h, const envelope& env, writer& w) {
 }
 
 void frame_reader::feed(byte_view data) {
-  if (error_ != errc::ok) return;
-  // Compact before growing so the buffer holds at most one partial frame plus new input.
-  if (start_ > 0 && start_ >= buf_.size() / 2) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(start_));
-    start_ = 0;
-  }
-  buf_.insert(buf_.end(), data.begin(), data.end());
+  if (error_ == errc::ok) buf_.append(data);
 }
 
 result<std::optional<frame>> frame_reader::next() {
   if (error_ != errc::ok) return error_;
-  const byte_view avail = byte_view(buf_).subspan(start_);
+  const byte_view avail = buf_.view();
   if (!pending_) {
     if (avail.empty() || avail.size() < header_size_for_raw_version(avail[0])) {
       return std::optional<frame>{};
@@ -192,14 +181,8 @@ result<std::optional<frame>> frame_reader::next() {
   f.header = *pending_;
   f.body.assign(avail.begin() + static_cast<std::ptrdiff_t>(hsize),
                 avail.begin() + static_cast<std::ptrdiff_t>(hsize + pending_->length));
-  start_ += hsize + pending_->length;
+  buf_.consume(hsize + pending_->length);
   pending_.reset();
-  if (start_ == buf_.size()) {
-    buf_.clear();
-    start_ = 0;
-    // One large frame must not pin its buffer for the connection's lifetime.
-    if (buf_.capacity() > retained_buffer_limit) bytes().swap(buf_);
-  }
   return std::optional<frame>(std::move(f));
 }
 

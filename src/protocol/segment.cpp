@@ -107,18 +107,12 @@ bytes encode_frames_as_segments(std::span<const bytes> encoded_frames, bool lz4)
 }
 
 void segment_reader::feed(byte_view data) {
-  if (error_ != errc::ok) return;
-  // Compact before growing so the buffer holds at most one partial segment plus new input.
-  if (start_ > 0 && start_ >= buf_.size() / 2) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(start_));
-    start_ = 0;
-  }
-  buf_.insert(buf_.end(), data.begin(), data.end());
+  if (error_ == errc::ok) buf_.append(data);
 }
 
 result<std::optional<segment>> segment_reader::next() {
   if (error_ != errc::ok) return error_;
-  const byte_view avail = byte_view(buf_).subspan(start_);
+  const byte_view avail = buf_.view();
   const std::size_t hsize = header_size(lz4_);
   if (!pending_) {
     if (avail.size() < hsize + header_crc_size) return std::optional<segment>{};
@@ -160,12 +154,8 @@ result<std::optional<segment>> segment_reader::next() {
       return fail(errc::decompression_failed);
     }
   }
-  start_ += total;
+  buf_.consume(total);
   pending_.reset();
-  if (start_ == buf_.size()) {
-    buf_.clear();
-    start_ = 0;
-  }
   return std::optional<segment>(std::move(s));
 }
 

@@ -2,6 +2,7 @@
 // Frame header (spec section 2) and an incremental frame reader.
 
 #include "cqlshift/protocol/error.hpp"
+#include "cqlshift/protocol/input_buffer.hpp"
 #include "cqlshift/protocol/primitives.hpp"
 #include "cqlshift/protocol/version.hpp"
 
@@ -117,12 +118,11 @@ class frame_reader {
   result<std::optional<frame>> next();
   // The header of the frame being assembled, once its header bytes are in.
   std::optional<frame_header> pending_header() const noexcept { return pending_; }
-  std::size_t buffered() const noexcept { return buf_.size() - start_; }
+  std::size_t buffered() const noexcept { return buf_.size(); }
 
  private:
   options opts_;
-  bytes buf_;
-  std::size_t start_ = 0;
+  input_buffer buf_;
   std::optional<frame_header> pending_;
   errc error_ = errc::ok;
 };

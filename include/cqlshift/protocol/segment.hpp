@@ -8,6 +8,7 @@
 
 #include "cqlshift/protocol/error.hpp"
 #include "cqlshift/protocol/frame.hpp"
+#include "cqlshift/protocol/input_buffer.hpp"
 #include "cqlshift/protocol/primitives.hpp"
 
 #include <cstddef>
@@ -45,7 +46,7 @@ class segment_reader {
   void feed(byte_view data);
   // A whole segment, or nullopt when more bytes are needed, or the error.
   result<std::optional<segment>> next();
-  std::size_t buffered() const noexcept { return buf_.size() - start_; }
+  std::size_t buffered() const noexcept { return buf_.size(); }
 
  private:
   struct header {
@@ -59,8 +60,7 @@ class segment_reader {
   }
 
   bool lz4_;
-  bytes buf_;
-  std::size_t start_ = 0;
+  input_buffer buf_;
   std::optional<header> pending_;
   errc error_ = errc::ok;
 };
