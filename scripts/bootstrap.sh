@@ -15,7 +15,13 @@ packages=(
   clang libclang-rt-14-dev
   # driver tier and the captured-frame tooling: the DataStax Python driver
   python3 python3-cassandra python3-pytest python3-lz4 python3-snappy
+  # driver tier: gocql, built offline in GOPATH mode (tests/drivers/README.md)
+  golang-go golang-github-gocql-gocql-dev
 )
+# driver tier: the Node.js driver comes from npm (tests/drivers/node/package-lock.json); a
+# node and npm already on PATH (nvm, NodeSource, ...) are used as they are.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

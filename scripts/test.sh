@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test tier: bootstrap, release build + all ctest tests, the asan preset's tests,
-# and each libFuzzer target for a bounded time. Exits non-zero on the first failure.
+# Runs every test tier: bootstrap, release build + all ctest tests, the driver tiers against
+# the release cqlsim (scripts/drivers.sh), the asan preset's tests, and each libFuzzer target
+# for a bounded time. Exits non-zero on the first failure.
 #   FUZZ_SECONDS   seconds per fuzz target (default 8)
 #   JOBS           parallel build jobs (default: number of cores)
 set -euo pipefail
@@ -27,6 +28,13 @@ for preset in release asan; do
   count=$(grep -Eo 'tests passed, 0 tests failed out of [0-9]+' "$log_dir/ctest-$preset.log" | grep -Eo '[0-9]+$')
   [[ -n $count && $count -gt 0 ]] || { echo "test.sh: no tests ran for $preset" >&2; exit 1; }
   passed=$((passed + count))
+  if [[ $preset == release ]]; then
+    step "drivers: python, go, node against build/release's cqlsim"
+    bash scripts/drivers.sh build/release | tee "$log_dir/drivers.log"
+    drivers=$(grep -Eo '^[0-9]+ passed, 0 failed$' "$log_dir/drivers.log" | tail -n 1 | grep -Eo '^[0-9]+')
+    [[ -n $drivers && $drivers -gt 0 ]] || { echo "test.sh: no driver tests ran" >&2; exit 1; }
+    passed=$((passed + drivers))
+  fi
 done
 
 step "fuzz: build"
