@@ -118,20 +118,23 @@ void table_storage::drop_column(std::string_view name) {
   }
 }
 
-partition& table_storage::get_or_create(partition_position pos,
-                                        std::vector<protocol::bytes> components,
-                                        std::vector<protocol::cql_value> values) {
-  auto it = partitions.find(pos);
-  if (it != partitions.end()) return it->second;
-  auto [inserted, ok] = partitions.emplace(std::move(pos), partition(order_));
-  inserted->second.key_components = std::move(components);
-  inserted->second.key_values = std::move(values);
-  return inserted->second;
+partition& table_storage::get_or_create(const partition_position& pos,
+                                        const std::vector<protocol::bytes>& components,
+                                        const std::vector<protocol::cql_value>& values) {
+  if (partition* existing = find(pos)) return *existing;
+  auto [it, inserted] = partitions.emplace(pos, partition(order_));
+  it->second.key_components = components;
+  it->second.key_values = values;
+  index_.emplace(pos.token, it);
+  return it->second;
 }
 
 partition* table_storage::find(const partition_position& pos) {
-  auto it = partitions.find(pos);
-  return it == partitions.end() ? nullptr : &it->second;
+  auto [first, last] = index_.equal_range(pos.token);
+  for (auto it = first; it != last; ++it) {
+    if (it->second->first.key == pos.key) return &it->second->second;
+  }
+  return nullptr;
 }
 
 namespace {

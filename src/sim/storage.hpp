@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -217,13 +218,18 @@ class table_storage {
   // are not stored as cells). Cached per definition.
   const std::vector<int>& slots_for(const std::shared_ptr<const table_def>& table);
   void drop_column(std::string_view name);
-  void truncate() { partitions.clear(); }
+  void truncate() {
+    partitions.clear();
+    index_.clear();
+  }
 
   const std::shared_ptr<const clustering_order>& order() const noexcept { return order_; }
-  partition& get_or_create(partition_position pos, std::vector<protocol::bytes> components,
-                           std::vector<protocol::cql_value> values);
+  partition& get_or_create(const partition_position& pos,
+                           const std::vector<protocol::bytes>& components,
+                           const std::vector<protocol::cql_value>& values);
   partition* find(const partition_position& pos);
 
+  // Ordered for scans; add partitions only through get_or_create (it keeps the index).
   partition_map partitions;
 
  private:
@@ -231,6 +237,8 @@ class table_storage {
   std::vector<std::string> slot_names_;  // "" once retired
   std::shared_ptr<const table_def> cached_def_;
   std::vector<int> cached_slots_;
+  // Partitions by token, so single-partition statements do not walk the ordered map.
+  std::unordered_multimap<std::int64_t, partition_map::iterator> index_;
 };
 
 // Whether the clustering values of a row fall in a slice.

@@ -53,6 +53,7 @@ connection::connection(std::shared_ptr<cql_server::state> server, asio::ip::tcp:
     : server_(std::move(server)),
       socket_(std::move(socket)),
       wake_(socket_.get_executor()),
+      drained_(socket_.get_executor()),
       linger_(socket_.get_executor()),
       node_(node),
       id_(id) {
@@ -72,6 +73,7 @@ void connection::close() noexcept {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   wake_.cancel();
+  drained_.cancel();
   linger_.cancel();
   for (asio::steady_timer* t : delays_)
     t->cancel();
@@ -82,6 +84,11 @@ void connection::close() noexcept {
 // `self` keeps the connection alive while the coroutine runs (parameters live in its frame).
 asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<connection> self) {
   while (!closed_) {
+    if (output_.pending_bytes() > max_pending_output) {
+      drained_.expires_at(asio::steady_timer::time_point::max());
+      co_await drained_.async_wait(use_tuple);
+      continue;
+    }
     auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
     if (ec) {
       close();
@@ -115,6 +122,7 @@ asio::awaitable<void> connection::write_loop([[maybe_unused]] std::shared_ptr<co
       close();
       break;
     }
+    drained_.cancel();
     if (writing_.capacity() > frame_output::retained_capacity) protocol::bytes().swap(writing_);
   }
 }

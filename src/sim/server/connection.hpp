@@ -33,6 +33,10 @@ namespace cqlshift::sim {
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
+  // A client that sends requests without reading the answers stops being read once this
+  // much output waits, so it cannot make the server buffer without bound.
+  static constexpr std::size_t max_pending_output = 8 * 1024 * 1024;
+
   connection(std::shared_ptr<cql_server::state> server, boost::asio::ip::tcp::socket socket,
              std::size_t node, std::uint64_t id);
 
@@ -87,8 +91,9 @@ class connection : public std::enable_shared_from_this<connection> {
 
   std::shared_ptr<cql_server::state> server_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer wake_;    // the idle writer waits on it; cancel() wakes it
-  boost::asio::steady_timer linger_;  // bounds the wait for the client after a final error
+  boost::asio::steady_timer wake_;     // the idle writer waits on it; cancel() wakes it
+  boost::asio::steady_timer drained_;  // the reader waits on it while output is backed up
+  boost::asio::steady_timer linger_;   // bounds the wait for the client after a final error
   const std::size_t node_;
   const std::uint64_t id_;
 

@@ -37,6 +37,7 @@ class frame_output {
   }
 
   bool empty() const noexcept { return wire_.empty() && frames_.empty(); }
+  std::size_t pending_bytes() const noexcept { return wire_.size() + frames_.size(); }
 
   static constexpr std::size_t retained_capacity = 1024 * 1024;
 

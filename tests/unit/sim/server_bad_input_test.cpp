@@ -7,7 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cerrno>
 #include <random>
+#include <thread>
 
 namespace cqlshift::sim::test {
 namespace {
@@ -192,6 +198,51 @@ TEST(ServerBadInput, CorruptV5SegmentClosesTheConnection) {
   EXPECT_EQ(r.error().message.rfind("Invalid segment: ", 0), 0u) << r.error().message;
   EXPECT_TRUE(c.closed_by_server());
   EXPECT_TRUE(other.works());
+}
+
+// Blocking write on a descriptor Asio may have made non-blocking.
+void write_all(int fd, protocol::byte_view data) {
+  std::size_t at = 0;
+  while (at < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + at, data.size() - at, MSG_NOSIGNAL);
+    if (n > 0) {
+      at += static_cast<std::size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      pollfd p{fd, POLLOUT, 0};
+      poll(&p, 1, 1000);
+    } else {
+      return;
+    }
+  }
+}
+
+// A client that pipelines far more than it reads: the server pauses reading it once its
+// answers pile up (instead of buffering them all), and every answer arrives once read.
+TEST(ServerBadInput, ClientThatDoesNotReadIsPausedAndLosesNothing) {
+  server_harness server;
+  bystander other(server);
+  client c(server.endpoint());
+  c.connect(protocol_version::v4);
+  const int n = 100000;  // about 9 MB of SUPPORTED answers
+  protocol::bytes wire;
+  for (int i = 0; i < n; ++i) {
+    const protocol::bytes f =
+        c.frame_bytes(4, static_cast<std::int16_t>(i % 30000 + 1), protocol::options{});
+    wire.insert(wire.end(), f.begin(), f.end());
+  }
+  std::thread sender([&] { write_all(c.native_handle(), wire); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(other.works());
+  int answered = 0;
+  for (; answered < n; ++answered) {
+    const received r = c.receive();
+    if (r.header.op != opcode::supported ||
+        r.header.stream != static_cast<std::int16_t>(answered % 30000 + 1)) {
+      break;
+    }
+  }
+  sender.join();
+  EXPECT_EQ(answered, n);
 }
 
 TEST(ServerBadInput, ClientVanishingMidFrameLeavesNothingBehind) {

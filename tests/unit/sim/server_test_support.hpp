@@ -158,6 +158,8 @@ class client {
  public:
   explicit client(const tcp::endpoint& server) : socket_(io_) { socket_.connect(server); }
 
+  int native_handle() { return socket_.native_handle(); }
+
   void send_raw(protocol::byte_view bytes) {
     asio::write(socket_, asio::buffer(bytes.data(), bytes.size()));
   }
