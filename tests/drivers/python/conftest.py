@@ -179,12 +179,24 @@ def connect(port, protocol_version=None, compression=None, **kwargs):
 _keyspace_numbers = iter(range(1, 1 << 30))
 
 
-def new_keyspace(session, label):
-    """Creates a fresh SimpleStrategy RF 1 keyspace and returns its name."""
-    name = f"{re.sub(r'[^a-z0-9_]', '_', label.lower())[:30]}_{next(_keyspace_numbers)}"
-    session.execute(f"CREATE KEYSPACE {name} WITH replication = "
-                    "{'class': 'SimpleStrategy', 'replication_factor': 1}")
-    return name
+@pytest.fixture
+def new_keyspace():
+    """Creates fresh SimpleStrategy RF 1 keyspaces: new_keyspace(session, label) -> name.
+    Drops them after the test, so that the shared cqlsim's schema, which every driver
+    re-reads on (re)connection, stays small."""
+    created = []
+
+    def create(session, label):
+        name = f"{re.sub(r'[^a-z0-9_]', '_', label.lower())[:30]}_{next(_keyspace_numbers)}"
+        session.execute(f"CREATE KEYSPACE {name} WITH replication = "
+                        "{'class': 'SimpleStrategy', 'replication_factor': 1}")
+        created.append((session, name))
+        return name
+
+    yield create
+    for session, name in created:
+        if not session.is_shutdown:
+            session.execute(f"DROP KEYSPACE IF EXISTS {name}")
 
 
 @pytest.fixture(scope="session")

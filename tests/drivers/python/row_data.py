@@ -86,9 +86,10 @@ def key_of(n):
 
 @functools.lru_cache(maxsize=None)
 def row_values(n):
-    """The values written for row n (cached: callers copy, never modify). Row kinds: every 13th row (n % 13 == 5) has only its
-    key and c_int set, the rest null; every 13th (n % 13 == 7) has empty collections and
-    blob; the others have random values with the types' extremes mixed in."""
+    """The values written for row n (cached: callers copy, never modify). Row kinds: every
+    13th row (n % 13 == 5) has only its key and c_int set, the rest null; every 13th
+    (n % 13 == 7) has empty collections and blob; the others have random values with the
+    types' extremes mixed in."""
     rnd = random.Random(n)
     pk, ck = key_of(n)
     v = {"pk": pk, "ck": ck}
@@ -112,7 +113,8 @@ def row_values(n):
     nanos = rnd.randint(0, 10**15)
     if n % 4 == 1:
         nanos -= nanos % 10**9  # whole seconds: written in the ISO 8601 form
-    v["c_duration"] = Duration(sign * rnd.randint(0, 1000), sign * rnd.randint(0, 1000), sign * nanos)
+    v["c_duration"] = Duration(sign * rnd.randint(0, 1000), sign * rnd.randint(0, 1000),
+                               sign * nanos)
     v["c_float"] = rnd.randint(-2**20, 2**20) / 8.0  # exact in a 32-bit float
     if n % 5 == 0:
         v["c_inet"] = f"2001:db8::{n % 65535 + 1:x}"
@@ -168,7 +170,8 @@ def cql_literal(value):
     if isinstance(value, list):
         return "[" + ", ".join(cql_literal(x) for x in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{cql_literal(k)}: {cql_literal(x)}" for k, x in value.items()) + "}"
+        pairs = (f"{cql_literal(k)}: {cql_literal(x)}" for k, x in value.items())
+        return "{" + ", ".join(pairs) + "}"
     if isinstance(value, Address):
         return (f"{{street: {cql_literal(value.street)}, zip: {cql_literal(value.zip)}, "
                 f"phones: {cql_literal(value.phones)}}}")

@@ -10,7 +10,7 @@ from cassandra.cluster import NoHostAvailable
 from cassandra.cqltypes import Int32Type
 from cassandra.metadata import Murmur3Token
 
-from conftest import connect, new_keyspace
+from conftest import connect
 from row_data import COLUMNS, UDT_DDL, table_ddl
 
 VERSIONS = [3, 4, 5]
@@ -18,7 +18,8 @@ ADDRESSES = ["127.0.0.1", "127.0.0.2", "127.0.0.3"]
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_driver_discovers_three_hosts_in_one_datacenter(sessions, cqlsim, protocol_version):
+def test_driver_discovers_three_hosts_in_one_datacenter(sessions, cqlsim,
+                                                        protocol_version):
     session = sessions(protocol_version)
     cluster = session.cluster
     hosts = sorted(cluster.metadata.all_hosts(), key=lambda h: h.address)
@@ -44,7 +45,7 @@ def test_driver_discovers_three_hosts_in_one_datacenter(sessions, cqlsim, protoc
     assert len(set(token_map.ring)) == len(token_map.ring)
 
 
-def test_token_aware_routing_sends_each_request_to_the_replica(start_cqlsim):
+def test_token_aware_routing_sends_each_request_to_the_replica(start_cqlsim, new_keyspace):
     sim = start_cqlsim(admin=True)  # its own, so that its request log is short
     cluster, session = connect(sim.port, 4)
     try:
@@ -76,7 +77,7 @@ def test_token_aware_routing_sends_each_request_to_the_replica(start_cqlsim):
         cluster.shutdown()
 
 
-def test_token_range_scan_returns_each_row_once(sessions):
+def test_token_range_scan_returns_each_row_once(sessions, new_keyspace):
     session = sessions(4)
     ks = new_keyspace(session, "token_scan")
     session.execute(f"CREATE TABLE {ks}.kv (k int PRIMARY KEY, v int)")
@@ -93,7 +94,7 @@ def test_token_range_scan_returns_each_row_once(sessions):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_schema_metadata_as_the_driver_sees_it(sessions, protocol_version):
+def test_schema_metadata_as_the_driver_sees_it(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     cluster = session.cluster
     ks = new_keyspace(session, f"meta_v{protocol_version}")
@@ -154,7 +155,8 @@ def test_password_authentication(start_cqlsim, protocol_version):
 
 
 @pytest.mark.parametrize("versions,expected", [(None, 5), ("3,4", 4), ("3", 3)])
-def test_driver_negotiates_the_highest_common_protocol_version(start_cqlsim, versions, expected):
+def test_driver_negotiates_the_highest_common_protocol_version(start_cqlsim, versions,
+                                                               expected):
     sim = start_cqlsim(*(["--protocol-versions", versions] if versions else []), nodes=1)
     cluster, session = connect(sim.port)
     try:

@@ -8,8 +8,6 @@ from cassandra import AlreadyExists, InvalidRequest
 from cassandra.protocol import SyntaxException
 from cassandra.query import BatchStatement, BatchType, SimpleStatement
 
-from conftest import new_keyspace
-
 VERSIONS = [3, 4, 5]
 
 
@@ -25,7 +23,7 @@ def one(session, query, parameters=None):
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
 def test_logged_and_unlogged_batches_apply_every_statement_with_one_timestamp(
-        sessions, protocol_version):
+        sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"batch_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.kv (k int, c int, v text, PRIMARY KEY (k, c))")
@@ -53,7 +51,7 @@ def test_logged_and_unlogged_batches_apply_every_statement_with_one_timestamp(
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
 def test_batch_timestamps_follow_using_timestamp_over_the_client_timestamp(
-        sessions, protocol_version):
+        sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"batch_ts_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.kv (k int PRIMARY KEY, v text)")
@@ -76,10 +74,11 @@ def test_batch_timestamps_follow_using_timestamp_over_the_client_timestamp(
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_counter_batches(sessions, protocol_version):
+def test_counter_batches(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"counter_v{protocol_version}")
-    session.execute(f"CREATE TABLE {ks}.hits (page text PRIMARY KEY, views counter, errors counter)")
+    session.execute(f"CREATE TABLE {ks}.hits (page text PRIMARY KEY, views counter, "
+                    "errors counter)")
     bump = session.prepare(
         f"UPDATE {ks}.hits SET views = views + ?, errors = errors - ? WHERE page = ?")
     for _ in range(2):
@@ -104,7 +103,7 @@ def test_counter_batches(sessions, protocol_version):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_lightweight_transactions(sessions, protocol_version):
+def test_lightweight_transactions(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"lwt_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.users (id int PRIMARY KEY, name text, email text)")
@@ -148,18 +147,20 @@ def test_lightweight_transactions(sessions, protocol_version):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_conditional_batch_applies_all_or_nothing(sessions, protocol_version):
+def test_conditional_batch_applies_all_or_nothing(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"lwt_batch_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.acct (owner text, item text, qty int, "
                     "PRIMARY KEY (owner, item))")
     session.execute(f"INSERT INTO {ks}.acct (owner, item, qty) VALUES ('o', 'apples', 5)")
     ok = session.execute(
-        f"BEGIN BATCH UPDATE {ks}.acct SET qty = 4 WHERE owner = 'o' AND item = 'apples' IF qty = 5; "
+        f"BEGIN BATCH UPDATE {ks}.acct SET qty = 4 WHERE owner = 'o' AND item = 'apples' "
+        "IF qty = 5; "
         f"INSERT INTO {ks}.acct (owner, item, qty) VALUES ('o', 'pears', 1); APPLY BATCH")
     assert ok.was_applied
     failed = session.execute(
-        f"BEGIN BATCH UPDATE {ks}.acct SET qty = 3 WHERE owner = 'o' AND item = 'apples' IF qty = 5; "
+        f"BEGIN BATCH UPDATE {ks}.acct SET qty = 3 WHERE owner = 'o' AND item = 'apples' "
+        "IF qty = 5; "
         f"INSERT INTO {ks}.acct (owner, item, qty) VALUES ('o', 'plums', 1); APPLY BATCH")
     assert not failed.was_applied
     assert {r["item"]: r["qty"] for r in session.execute(
@@ -167,7 +168,7 @@ def test_conditional_batch_applies_all_or_nothing(sessions, protocol_version):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_ttl_and_writetime(sessions, protocol_version):
+def test_ttl_and_writetime(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"ttl_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.t (k int PRIMARY KEY, a text, b text)")
@@ -206,7 +207,7 @@ def test_ttl_and_writetime(sessions, protocol_version):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_last_write_wins_by_timestamp(sessions, protocol_version):
+def test_last_write_wins_by_timestamp(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"lww_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.t (k int PRIMARY KEY, v text)")
@@ -237,7 +238,7 @@ def test_last_write_wins_by_timestamp(sessions, protocol_version):
 
 
 @pytest.mark.parametrize("protocol_version", VERSIONS)
-def test_errors_a_user_sees(sessions, protocol_version):
+def test_errors_a_user_sees(sessions, protocol_version, new_keyspace):
     session = sessions(protocol_version)
     ks = new_keyspace(session, f"errors_v{protocol_version}")
     session.execute(f"CREATE TABLE {ks}.t (k int PRIMARY KEY, v text)")
