@@ -10,7 +10,7 @@ namespace {
 
 using protocol::opcode;
 
-const protocol::schema_change& schema_event(const received& r) {
+protocol::schema_change schema_event(const received& r) {
   EXPECT_EQ(r.header.stream, -1);
   EXPECT_EQ(r.header.op, opcode::event);
   return std::get<protocol::schema_change>(r.as<protocol::event>().body);
@@ -36,13 +36,13 @@ TEST_P(ServerEvents, RegisteredConnectionHearsChangesMadeThroughAnotherNode) {
       "CREATE KEYSPACE ev WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
   ASSERT_EQ(created.header.op, opcode::result);
 
-  const protocol::schema_change& change = schema_event(listener.receive());
+  const protocol::schema_change change = schema_event(listener.receive());
   EXPECT_EQ(change.change, protocol::schema_change_type::created);
   EXPECT_EQ(change.target, protocol::schema_change_target::keyspace);
   EXPECT_EQ(change.keyspace, "ev");
 
   writer.query(protocol_version::v4, "CREATE TABLE ev.t (k int PRIMARY KEY)");
-  const protocol::schema_change& table = schema_event(listener.receive());
+  const protocol::schema_change table = schema_event(listener.receive());
   EXPECT_EQ(table.target, protocol::schema_change_target::table);
   EXPECT_EQ(table.name, "t");
 
