@@ -62,7 +62,10 @@ std::string error_code_names() {
 std::string quote(const json::value& v) {
   auto text = json::serialize(v);
   constexpr std::size_t max_shown = 80;
-  if (text.size() > max_shown) text = text.substr(0, max_shown) + "...";
+  if (text.size() > max_shown) {
+    text.resize(max_shown);
+    text += "...";
+  }
   return text;
 }
 
