@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the driver tiers (tests/drivers/README.md) against a build's cqlsim: the DataStax Python
-# driver (pytest), gocql and the DataStax Node.js driver. Each tier prints
+# driver (pytest), gocql and the DataStax Node.js driver (go and node also through cqlshift,
+# the proxy, in front of two cqlsim clusters). Each tier prints
 # "<tier>: N passed, M failed"; the last line is the total, "N passed, M failed".
 # Exits non-zero when a test fails or when a tier cannot run (no go, node or npm, a build or
 # `npm ci` failure, no result line): a tier is never skipped.
-#   scripts/drivers.sh [BUILD_DIR]   default build/release; runs BUILD_DIR/bin/cqlsim
+#   scripts/drivers.sh [BUILD_DIR]   default build/release; runs BUILD_DIR/bin/cqlsim and
+#                                    BUILD_DIR/bin/cqlshift
 #   TIERS="python go node"           the tiers to run (default all three)
 #   TIER_TIMEOUT                     seconds per tier before it is stopped (default 900)
 set -uo pipefail
@@ -22,6 +24,14 @@ if [[ ! -x $cqlsim ]]; then
   exit 1
 fi
 export CQLSIM=$cqlsim
+# The go and node tiers also run their flows through the proxy (cqlshift in front of two cqlsim
+# clusters).
+cqlshift=$(realpath -m "$build/bin/cqlshift")
+if [[ ! -x $cqlshift ]]; then
+  echo "drivers.sh: no cqlshift binary at $cqlshift (build the cqlshift target first)" >&2
+  exit 1
+fi
+export CQLSHIFT=$cqlshift
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -81,7 +91,8 @@ run_go() {
     record go "$log" 1 0 0
     return
   fi
-  timeout --kill-after=30 "$tier_timeout" "$work/gocql_flow" -cqlsim "$cqlsim" 2>&1 |
+  timeout --kill-after=30 "$tier_timeout" "$work/gocql_flow" -cqlsim "$cqlsim" \
+    -cqlshift "$cqlshift" 2>&1 |
     tee -a "$log"
   status=${PIPESTATUS[0]}
   # shellcheck disable=SC2046

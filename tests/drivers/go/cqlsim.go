@@ -71,12 +71,17 @@ func (s *cqlsim) onLine(line string) {
 // startCqlsim runs `binary --address 127.0.0.1 --port 0 --nodes N args...` and waits for its
 // listening lines.
 func startCqlsim(binary string, nodes int, args ...string) (*cqlsim, error) {
+	return startCqlsimAt(binary, "127.0.0.1", nodes, args...)
+}
+
+// startCqlsimAt is startCqlsim with node 0 on `address` (node i on address + i).
+func startCqlsimAt(binary, address string, nodes int, args ...string) (*cqlsim, error) {
 	stderr, err := os.CreateTemp("", "cqlsim-stderr-")
 	if err != nil {
 		return nil, err
 	}
 	os.Remove(stderr.Name()) // the open file stays readable
-	full := append([]string{"--address", "127.0.0.1", "--port", "0", "--nodes",
+	full := append([]string{"--address", address, "--port", "0", "--nodes",
 		strconv.Itoa(nodes)}, args...)
 	s := &cqlsim{cmd: exec.Command(binary, full...), stderr: stderr, done: make(chan error, 1),
 		ready: make(chan struct{}), wanted: nodes}

@@ -1,11 +1,12 @@
 // Command gocql_flow runs gocql, the Go driver, against cqlsim: the core flow (schema, prepared
 // inserts, paged read-back, batches, LWT, TTL, metadata, topology) over protocol v3, v4 and a
-// negotiated version, then password authentication and negotiation down to v3. It prints one
+// negotiated version, then password authentication and negotiation down to v3; then the proxy
+// flow (proxy.go) over v4 and v3 through cqlshift ($CQLSHIFT or -cqlshift). It prints one
 // PASS or FAIL line per scenario and "N passed, M failed"; it exits non-zero on any failure.
 //
 // Build offline in GOPATH mode with Debian's gocql (see ../README.md):
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode go run . [-cqlsim path] [-rows N]
+//	GO111MODULE=off GOPATH=/usr/share/gocode go run . [-cqlsim path] [-cqlshift path] [-rows N]
 package main
 
 import (
@@ -14,17 +15,22 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gocql/gocql"
 )
 
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
 func defaultBinary() string {
 	if env := os.Getenv("CQLSIM"); env != "" {
 		return env
 	}
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..", "build", "release", "bin", "cqlsim")
+	return filepath.Join(repoRoot(), "build", "release", "bin", "cqlsim")
 }
 
 type scenario struct {
@@ -45,7 +51,10 @@ func runSafely(f func() error) (err error) {
 
 func main() {
 	binary := flag.String("cqlsim", defaultBinary(), "the cqlsim binary (default: $CQLSIM)")
+	proxyBinary := flag.String("cqlshift", defaultProxyBinary(),
+		"the cqlshift binary for the proxy flows (default: $CQLSHIFT)")
 	rows := flag.Int("rows", 1200, "rows written and read back per core flow")
+	only := flag.String("only", "", "run only the scenarios whose name contains this")
 	flag.Parse()
 
 	sim, err := startCqlsim(*binary, 3)
@@ -65,10 +74,15 @@ func main() {
 		flow("core flow, protocol negotiated (v4)", 0, 4),
 		{"password authentication", func() error { return authFlow(*binary) }},
 		{"negotiation down to v3", func() error { return downgradeFlow(*binary) }},
+		{"proxy flow, protocol v4", func() error { return proxyFlow(*binary, *proxyBinary, 4) }},
+		{"proxy flow, protocol v3", func() error { return proxyFlow(*binary, *proxyBinary, 3) }},
 	}
 
 	passed, failed := 0, 0
 	for _, s := range scenarios {
+		if !strings.Contains(s.name, *only) {
+			continue
+		}
 		start := time.Now()
 		if err := runSafely(s.run); err != nil {
 			fmt.Printf("FAIL %s: %v\n", s.name, err)

@@ -17,8 +17,8 @@ function defaultBinary() {
 }
 
 class Cqlsim {
-  constructor(binary, nodes, args) {
-    this.args = ['--address', '127.0.0.1', '--port', '0', '--nodes', String(nodes), ...args];
+  constructor(binary, nodes, args, address) {
+    this.args = ['--address', address, '--port', '0', '--nodes', String(nodes), ...args];
     this.binary = binary;
     this.lines = [];
     this.nodes = [];
@@ -76,8 +76,9 @@ class Cqlsim {
   }
 }
 
-async function startCqlsim(nodes, args = [], binary = defaultBinary()) {
-  const sim = new Cqlsim(binary, nodes, args);
+// Node 0 listens on `address`, node i on address + i.
+async function startCqlsim(nodes, args = [], binary = defaultBinary(), address = '127.0.0.1') {
+  const sim = new Cqlsim(binary, nodes, args, address);
   let timer;
   const outcome = await Promise.race([
     sim.ready.then(() => 'ready'),

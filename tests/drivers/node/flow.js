@@ -1,12 +1,15 @@
 'use strict';
 // Runs the Node.js driver's core flow against cqlsim: protocol v3, v4 and a negotiated
-// version, then password authentication and negotiation down to v3. Prints one PASS or FAIL
-// line per scenario and "N passed, M failed"; exits non-zero on any failure.
-//   CQLSIM=path/to/cqlsim node flow.js [rows]
+// version, then password authentication and negotiation down to v3, then the proxy flow
+// (proxy_flow.js: through cqlshift, $CQLSHIFT) over v4 and v3. Prints one PASS or FAIL line
+// per scenario and "N passed, M failed"; exits non-zero on any failure.
+//   CQLSIM=path/to/cqlsim CQLSHIFT=path/to/cqlshift node flow.js [rows]
+// ONLY=text runs only the scenarios whose name contains it.
 
 const cassandra = require('cassandra-driver');
 const { startCqlsim } = require('./cqlsim');
 const { coreFlow } = require('./core_flow');
+const { proxyFlow } = require('./proxy_flow');
 
 const ROWS = Number(process.argv[2] || 1200);
 
@@ -77,11 +80,16 @@ async function main() {
     ['negotiation down to v3', () => withCqlsim(['--protocol-versions', '3'], (sim) => coreFlow({
       port: sim.port, wantVersion: 3, rows: 200, keyspace: 'node_downgrade',
     }))],
+    ['proxy flow, protocol v4', () => proxyFlow(4)],
+    ['proxy flow, protocol v3', () => proxyFlow(3)],
   ];
 
   let passed = 0;
   let failed = 0;
   for (const [name, run] of scenarios) {
+    if (process.env.ONLY && !name.includes(process.env.ONLY)) {
+      continue;
+    }
     const start = Date.now();
     try {
       await run();

@@ -87,8 +87,9 @@ class Admin:
 class CqlSim:
     """One cqlsim process. `nodes` holds (address, port) per node, `admin` the admin API."""
 
-    def __init__(self, nodes=3, admin=True, args=()):
-        self.args = [str(cqlsim_binary()), "--address", "127.0.0.1", "--port", "0",
+    def __init__(self, nodes=3, admin=True, args=(), address="127.0.0.1"):
+        # `address`: node 0's address (the proxy tests put Origin and Target on different ranges).
+        self.args = [str(cqlsim_binary()), "--address", address, "--port", "0",
                      "--nodes", str(nodes), *args]
         if admin:
             self.args += ["--admin-port", "0"]
@@ -244,3 +245,7 @@ def sessions(cqlsim):
     yield get
     for cluster, _ in clusters.values():
         cluster.shutdown()
+
+
+# The proxy tests' fixtures (two cqlsim clusters and cqlshift between them).
+from proxy_support import proxy_env, start_proxy  # noqa: E402,F401

@@ -1,0 +1,95 @@
+#pragma once
+// A TCP connection that carries native protocol frames, in both directions, before and after
+// v5 segment framing. One reader (whoever calls read()) and one writer coroutine owned by the
+// stream; frames to send are queued and written in batches (write coalescing), so callers
+// never wait for the socket.
+//
+// Bodies are kept as they are on the wire: a v3/v4 body compressed by the peer stays
+// compressed; the caller decompresses only where it must read it. In segment mode (v5 after
+// the handshake) segments carry uncompressed frames; LZ4 is applied per segment here.
+//
+// Thread: every call on the strand of the socket's executor (the session's io_context).
+
+#include "cqlshift/protocol/frame.hpp"
+#include "cqlshift/protocol/input_buffer.hpp"
+#include "cqlshift/protocol/segment.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+
+namespace cqlshift::net {
+
+class frame_stream : public std::enable_shared_from_this<frame_stream> {
+ public:
+  // A peer whose frames we do not read stops being read once this much output waits for it
+  // (backpressure: memory per connection stays bounded).
+  static constexpr std::size_t max_pending_output = 16 * 1024 * 1024;
+
+  frame_stream(boost::asio::ip::tcp::socket socket, std::uint32_t max_frame_size);
+  ~frame_stream();
+
+  // Starts the writer. Call once, after construction through make_shared.
+  void start();
+
+  // The next whole frame. Errors: asio errors (eof, reset, operation_aborted after close())
+  // and protocol errc values for a malformed stream (the stream is then unusable).
+  boost::asio::awaitable<protocol::result<protocol::frame>> read();
+
+  // The version byte (direction bit cleared) of the frame at the front of the input, once at
+  // least one byte arrived; lets a server refuse a version before the header is decoded.
+  std::optional<std::uint8_t> front_version() const noexcept;
+
+  // From the next frame on, input arrives in (LZ4 or plain) v5 segments. Bytes already
+  // buffered after the current frame are re-read as segments.
+  void segments_in(bool lz4);
+  // From the next send() on, output goes out in segments.
+  void segments_out(bool lz4);
+
+  // Queues one encoded frame (header + body). Frames are sent in order.
+  void send(protocol::bytes frame);
+  // Bytes queued and not yet written.
+  std::size_t pending_output() const noexcept { return pending_bytes_; }
+
+  // Closes when the queued output is written (for a final error), or at once.
+  void close_after_output() noexcept;
+  void close() noexcept;
+  bool is_open() const noexcept { return !closed_; }
+
+  boost::asio::ip::tcp::endpoint remote_endpoint() const noexcept { return remote_; }
+  boost::asio::any_io_executor get_executor() { return socket_.get_executor(); }
+
+ private:
+  boost::asio::awaitable<void> write_loop(std::shared_ptr<frame_stream> self);
+  protocol::result<std::optional<protocol::frame>> next_buffered();
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::endpoint remote_;
+  boost::asio::steady_timer wake_;     // the idle writer waits on it
+  boost::asio::steady_timer drained_;  // read() waits on it while output is backed up
+  const std::uint32_t max_frame_size_;
+
+  std::array<std::uint8_t, 64 * 1024> read_buffer_{};
+  protocol::input_buffer input_;
+  std::optional<protocol::segmented_frame_reader> segments_;
+
+  struct queued {
+    protocol::bytes frame;
+    bool segmented = false;
+    bool lz4 = false;
+  };
+  std::deque<queued> output_;
+  std::size_t pending_bytes_ = 0;
+  std::optional<bool> segments_out_lz4_;
+  bool close_when_drained_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace cqlshift::net

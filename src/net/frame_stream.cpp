@@ -1,0 +1,167 @@
+#include "cqlshift/net/frame_stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <vector>
+
+namespace cqlshift::net {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// One write carries up to this much: enough to amortise the system call over many small
+// frames, small enough that one slow peer does not pin a large buffer.
+constexpr std::size_t max_write_batch = 1024 * 1024;
+
+}  // namespace
+
+frame_stream::frame_stream(asio::ip::tcp::socket socket, std::uint32_t max_frame_size)
+    : socket_(std::move(socket)),
+      wake_(socket_.get_executor()),
+      drained_(socket_.get_executor()),
+      max_frame_size_(max_frame_size) {
+  boost::system::error_code ec;
+  remote_ = socket_.remote_endpoint(ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+frame_stream::~frame_stream() = default;
+
+void frame_stream::start() {
+  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+std::optional<std::uint8_t> frame_stream::front_version() const noexcept {
+  if (segments_ || input_.size() == 0) return std::nullopt;
+  return static_cast<std::uint8_t>(input_.view()[0] & 0x7F);
+}
+
+protocol::result<std::optional<protocol::frame>> frame_stream::next_buffered() {
+  if (segments_) return segments_->next();
+  const protocol::byte_view avail = input_.view();
+  if (avail.empty()) return std::optional<protocol::frame>();
+  const std::size_t hsize = protocol::header_size_for_raw_version(avail[0]);
+  if (avail.size() < hsize) return std::optional<protocol::frame>();
+  auto header = protocol::decode_header(avail, max_frame_size_);
+  if (!header) return header.error();
+  if (avail.size() < hsize + header->length) return std::optional<protocol::frame>();
+  protocol::frame f;
+  f.header = *header;
+  const protocol::byte_view body = avail.subspan(hsize, header->length);
+  f.body.assign(body.begin(), body.end());
+  input_.consume(hsize + header->length);
+  return std::optional<protocol::frame>(std::move(f));
+}
+
+asio::awaitable<protocol::result<protocol::frame>> frame_stream::read() {
+  for (;;) {
+    if (closed_) co_return boost::system::error_code(asio::error::operation_aborted);
+    auto buffered = next_buffered();
+    if (!buffered) co_return buffered.error();
+    if (*buffered) co_return std::move(**buffered);
+    if (pending_bytes_ > max_pending_output) {
+      drained_.expires_at(asio::steady_timer::time_point::max());
+      co_await drained_.async_wait(use_tuple);
+      continue;
+    }
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
+    if (ec) co_return ec;
+    const protocol::byte_view data(read_buffer_.data(), n);
+    if (segments_) {
+      segments_->feed(data);
+    } else {
+      input_.append(data);
+    }
+  }
+}
+
+void frame_stream::segments_in(bool lz4) {
+  segments_.emplace(lz4, protocol::frame_reader::options{max_frame_size_, std::nullopt});
+  const protocol::byte_view rest = input_.view();
+  if (!rest.empty()) segments_->feed(rest);
+  input_ = protocol::input_buffer();
+}
+
+void frame_stream::segments_out(bool lz4) {
+  segments_out_lz4_ = lz4;
+}
+
+void frame_stream::send(protocol::bytes frame) {
+  if (closed_ || close_when_drained_) return;
+  pending_bytes_ += frame.size();
+  output_.push_back(
+      queued{std::move(frame), segments_out_lz4_.has_value(), segments_out_lz4_.value_or(false)});
+  wake_.cancel();
+}
+
+void frame_stream::close_after_output() noexcept {
+  close_when_drained_ = true;
+  wake_.cancel();
+}
+
+void frame_stream::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  wake_.cancel();
+  drained_.cancel();
+  output_.clear();
+  pending_bytes_ = 0;
+}
+
+asio::awaitable<void> frame_stream::write_loop(std::shared_ptr<frame_stream> self) {
+  protocol::bytes buffer;
+  std::vector<protocol::bytes> segment_batch;
+  bool batch_lz4 = false;
+  const auto flush_segments = [&] {
+    if (segment_batch.empty()) return;
+    const protocol::bytes s = protocol::encode_frames_as_segments(segment_batch, batch_lz4);
+    buffer.insert(buffer.end(), s.begin(), s.end());
+    segment_batch.clear();
+  };
+  while (!self->closed_) {
+    if (output_.empty()) {
+      if (close_when_drained_) {
+        close();
+        break;
+      }
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(use_tuple);
+      continue;
+    }
+    buffer.clear();
+    std::size_t taken = 0;
+    while (!output_.empty() && taken < max_write_batch) {
+      queued q = std::move(output_.front());
+      output_.pop_front();
+      taken += q.frame.size();
+      pending_bytes_ -= q.frame.size();
+      if (q.segmented) {
+        if (!segment_batch.empty() && batch_lz4 != q.lz4) flush_segments();
+        batch_lz4 = q.lz4;
+        segment_batch.push_back(std::move(q.frame));
+      } else {
+        flush_segments();
+        buffer.insert(buffer.end(), q.frame.begin(), q.frame.end());
+      }
+    }
+    flush_segments();
+    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(buffer), use_tuple);
+    if (ec) {
+      close();
+      break;
+    }
+    drained_.cancel();
+    if (buffer.capacity() > 4 * max_write_batch) protocol::bytes().swap(buffer);
+  }
+}
+
+}  // namespace cqlshift::net

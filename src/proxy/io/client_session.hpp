@@ -1,0 +1,142 @@
+#pragma once
+// One client connection and its two cluster connections (one node of Origin, one of Target).
+//
+// Coroutines, all on the session's io_context (no locks): the client reader decodes frames
+// and dispatches them; one reader per cluster connection matches responses to requests by
+// the cluster's stream id. Each request the client sends is one `pending` object keyed by
+// the client's stream id, with exactly one completion path: the combined response, an error
+// (timeout, broken cluster connection, overload), or being dropped when the session closes.
+//
+// The handshake (STARTUP, authentication matrix of SPEC 2) is handled in
+// session_handshake.cpp; routing and combining of requests in session_requests.cpp.
+
+#include "proxy_context.hpp"
+
+#include "cqlshift/net/frame_stream.hpp"
+#include "cqlshift/protocol/compression.hpp"
+#include "cqlshift/protocol/error_response.hpp"
+#include "cqlshift/protocol/frame.hpp"
+#include "cqlshift/protocol/responses.hpp"
+#include "cqlshift/proxy/routing.hpp"
+#include "cqlshift/proxy/stream_ids.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cqlshift::proxy {
+
+class client_session : public std::enable_shared_from_this<client_session> {
+ public:
+  client_session(std::shared_ptr<proxy_context> ctx, boost::asio::ip::tcp::socket socket);
+  ~client_session();
+
+  void start();
+
+ private:
+  enum class phase : std::uint8_t { initial, starting, authenticating, ready, closed };
+
+  // What a request waits for from each cluster.
+  struct pending {
+    std::uint64_t serial = 0;
+    protocol::frame_header header;  // the client's header (stream = the client's id)
+    decision route;
+    std::array<bool, 2> sent{};      // sent to origin / target
+    std::array<bool, 2> answered{};  // response received (or the leg failed)
+    std::array<std::optional<protocol::frame>, 2> responses;
+    std::array<std::int16_t, 2> cluster_stream{-1, -1};
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+    // PREPARE: what to record when both answered; USE: the keyspace to track.
+    std::optional<cql::statement_info> statement;
+    std::string query;
+    bool done = false;  // answered to the client; still waits for late cluster responses
+  };
+
+  struct leg {
+    std::shared_ptr<net::frame_stream> stream;
+    std::unique_ptr<stream_ids> ids;
+    std::vector<pending*> by_stream;  // indexed by the cluster's stream id
+    boost::asio::ip::tcp::endpoint node;
+    bool startup_answered = false;
+    bool ready = false;  // STARTUP (and auth) accepted
+  };
+
+  // session.cpp
+  boost::asio::awaitable<void> run(std::shared_ptr<client_session> self);
+  boost::asio::awaitable<void> read_cluster(std::shared_ptr<client_session> self, cluster c);
+  void on_client_frame(protocol::frame f);
+  void on_cluster_frame(cluster c, protocol::frame f);
+  void on_cluster_closed(cluster c, const std::string& why);
+  void close();
+  leg& leg_of(cluster c) noexcept { return legs_[static_cast<int>(c)]; }
+  std::string describe(cluster c) const;
+
+  // Output to the client.
+  void send_to_client(const protocol::frame_header& request, const protocol::frame& response);
+  void send_message(std::int16_t stream, const protocol::response& message);
+  void send_error(std::int16_t stream, protocol::error_code code, std::string message);
+  void send_error(std::int16_t stream, const protocol::error_response& e);
+
+  // session_handshake.cpp
+  void on_first_frame(const protocol::frame& f);
+  bool version_acceptable(std::uint8_t raw_version) const;
+  void refuse_version(std::uint8_t raw_version);
+  boost::asio::awaitable<void> open_clusters(std::shared_ptr<client_session> self,
+                                             protocol::frame startup);
+  void on_startup_answered(cluster c, protocol::frame f);
+  void on_auth_answer(cluster c, protocol::frame f);
+  void on_client_auth_response(protocol::frame f);
+  void answer_options(std::int16_t stream);
+  void maybe_finish_handshake();
+
+  // session_requests.cpp
+  void handle_request(protocol::frame f);
+  std::optional<protocol::bytes> body_of(const protocol::frame& f) const;
+  void route_query(protocol::frame f);
+  void route_prepare(protocol::frame f);
+  void route_execute(protocol::frame f);
+  void route_batch(protocol::frame f);
+  void answer_virtual(const protocol::frame_header& h, std::string_view query,
+                      std::span<const std::optional<protocol::bytes>> values);
+  void dispatch(std::unique_ptr<pending> p, const protocol::frame& f,
+                const std::optional<protocol::bytes>& target_body = std::nullopt);
+  void on_response(cluster c, pending& p, protocol::frame f);
+  void complete(pending& p);
+  void on_deadline(std::int16_t client_stream, std::uint64_t serial);
+  void finish(pending& p);
+  void forget(pending& p);
+
+  std::shared_ptr<proxy_context> ctx_;
+  std::shared_ptr<net::frame_stream> client_;
+  std::array<leg, 2> legs_;
+  phase phase_ = phase::initial;
+
+  std::uint8_t version_ = 0;  // raw version byte fixed by the first frame
+  protocol::compression_algorithm compression_ = protocol::compression_algorithm::none;
+  bool v5_lz4_ = false;
+  std::string keyspace_;
+  bool schema_events_ = false;  // the client REGISTERed for SCHEMA_CHANGE
+
+  // Authentication (SPEC 2).
+  std::optional<cluster> auth_primary_;  // the cluster the client's credentials are for
+  std::array<bool, 2> asked_auth_{};
+  std::int16_t startup_stream_ = 0;
+  std::array<std::optional<protocol::frame>, 2> startup_answers_;  // each cluster's STARTUP answer
+  std::optional<protocol::frame>
+      startup_reply_;  // auth-primary's AUTH_SUCCESS, sent when both done
+
+  std::unordered_map<std::int16_t, std::unique_ptr<pending>> inflight_;
+  std::vector<std::unique_ptr<pending>> orphans_;  // answered, waiting for late responses
+  std::uint64_t next_serial_ = 1;
+  bool counted_ = false;
+};
+
+}  // namespace cqlshift::proxy
