@@ -78,12 +78,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (settings.replace_cql_functions) {
-    spdlog::critical(
-        "config: replace_cql_functions: true is not implemented in this build; "
-        "refusing to start (now() would differ between the clusters)");
-    return 2;
-  }
   if (settings.read_mode_ != cqlshift::config::read_mode::primary_only)
     spdlog::warn(
         "config: read_mode {} is not implemented in this build; reads go to the "

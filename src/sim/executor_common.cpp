@@ -1,4 +1,5 @@
 #include "executor.hpp"
+#include "values_impl.hpp"
 
 #include "cqlshift/protocol/token.hpp"
 
@@ -120,6 +121,25 @@ void binder::bind(const term& t, const protocol::column_spec& receiver, const co
           if (it == names.end()) continue;
           const auto f = static_cast<std::size_t>(it - names.begin());
           bind(t.items[i], derived(receiver.name + "." + t.field_names[i], type.params[f]));
+        }
+      }
+      return;
+    case term_kind::cast:
+      // Cassandra's TypeCast: the term is prepared for the hinted type and reported under
+      // the name "(type)?"; it is not the column itself (no partition key index).
+      if (t.items.size() == 1 && t.cast_type.size() == 1) {
+        if (auto hinted = detail::type_from_expr(t.cast_type[0])) {
+          const std::string name = "(" + detail::type_expr_text(t.cast_type[0]) + ")?";
+          bind(t.items[0], derived(name, *hinted));
+        }
+      }
+      return;
+    case term_kind::function:
+      // A bare marker among the arguments stays untyped here (Cassandra wants a cast where
+      // overloads make it ambiguous); a cast argument types its marker.
+      for (const auto& item : t.items) {
+        if (item.kind == term_kind::cast || item.kind == term_kind::function) {
+          bind(item, derived(receiver.name, type));
         }
       }
       return;

@@ -145,10 +145,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--datacenter", s.datacenter, "Datacenter of every node")->capture_default_str();
   app.add_option("--protocol-versions", s.versions,
-                 "Native protocol versions clients may use, comma-separated, from 3, 4, 5; "
-                 "other versions are refused as Cassandra refuses them so drivers downgrade")
+                 "Native protocol versions clients may use, comma-separated, from 3, 4, 5, "
+                 "65 (DSE_V1) and 66 (DSE_V2); other versions are refused as Cassandra "
+                 "refuses them so drivers downgrade")
       ->delimiter(',')
-      ->check(CLI::IsMember({3, 4, 5}))
+      ->check(CLI::IsMember({3, 4, 5, 65, 66}))
       ->capture_default_str();
   app.add_option("--auth", s.auth,
                  "USER:PASSWORD a client may log in with (repeatable); any --auth turns on "

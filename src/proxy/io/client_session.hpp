@@ -16,6 +16,7 @@
 #include "cqlshift/protocol/compression.hpp"
 #include "cqlshift/protocol/error_response.hpp"
 #include "cqlshift/protocol/frame.hpp"
+#include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
 #include "cqlshift/proxy/routing.hpp"
 #include "cqlshift/proxy/stream_ids.hpp"
@@ -30,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace cqlshift::proxy {
@@ -57,6 +59,9 @@ class client_session : public std::enable_shared_from_this<client_session> {
     // PREPARE: what to record when both answered; USE: the keyspace to track.
     std::optional<cql::statement_info> statement;
     std::string query;
+    std::vector<std::size_t> now_indexes;  // PREPARE: the markers put in place of now()
+    // EXECUTE, BATCH: Target's ids and the client's, to translate Target's UNPREPARED back.
+    std::vector<std::pair<protocol::bytes, protocol::bytes>> target_ids;
     bool done = false;  // answered to the client; still waits for late cluster responses
   };
 
@@ -100,14 +105,28 @@ class client_session : public std::enable_shared_from_this<client_session> {
   // session_requests.cpp
   void handle_request(protocol::frame f);
   std::optional<protocol::bytes> body_of(const protocol::frame& f) const;
+  // A cluster's answer decoded at the connection's version; nullopt when it does not decode.
+  std::optional<protocol::response> decode_answer(const protocol::frame& f) const;
   void route_query(protocol::frame f);
   void route_prepare(protocol::frame f);
   void route_execute(protocol::frame f);
   void route_batch(protocol::frame f);
   void answer_virtual(const protocol::frame_header& h, std::string_view query,
                       std::span<const std::optional<protocol::bytes>> values);
+  // Sends f to the clusters p->route names; bodies[c], when engaged, replaces f's body for
+  // cluster c (a rewritten, uncompressed message with f's envelope).
   void dispatch(std::unique_ptr<pending> p, const protocol::frame& f,
-                const std::optional<protocol::bytes>& target_body = std::nullopt);
+                const std::array<std::optional<protocol::bytes>, 2>& bodies = {});
+  void send_unprepared(std::int16_t stream, const protocol::bytes& client_id);
+  // Encodes a rewritten request with the client's envelope into out; when the codec refuses
+  // it, answers the client with an error and returns false.
+  bool reencode(const protocol::frame_header& h, const protocol::envelope& env,
+                const protocol::request& r, std::string_view what,
+                std::optional<protocol::bytes>& out);
+  void record_prepared(pending& p);
+  // Target's UNPREPARED for one of Target's ids, worded with the client's id (SPEC 5).
+  std::optional<protocol::error_response> client_unprepared(const pending& p,
+                                                            const protocol::frame& answer) const;
   void on_response(cluster c, pending& p, protocol::frame f);
   void complete(pending& p);
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);

@@ -9,44 +9,25 @@
 #include "cqlshift/config/settings.hpp"
 #include "cqlshift/cql/statement.hpp"
 #include "cqlshift/protocol/primitives.hpp"
+#include "cqlshift/proxy/prepared_cache.hpp"
 #include "cqlshift/proxy/topology.hpp"
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 namespace cqlshift::proxy {
 
-// A statement prepared on both clusters, keyed by the id the client sees (Origin's).
-struct prepared_entry {
-  protocol::bytes target_id;
-  std::optional<protocol::bytes> target_result_metadata_id;
-  cql::statement_info statement;
-  std::string query;
-  bool virtual_table = false;  // answered by the proxy (system.local / system.peers)
-};
-
-class prepared_map {
- public:
-  void put(const protocol::bytes& client_id, prepared_entry e);
-  std::optional<prepared_entry> find(const protocol::bytes& client_id) const;
-  std::size_t size() const;
-
- private:
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, prepared_entry> entries_;
-};
-
 struct proxy_context {
-  explicit proxy_context(config::settings s) : settings(std::move(s)) {}
+  explicit proxy_context(config::settings s)
+      : settings(std::move(s)),
+        prepared(static_cast<std::size_t>(settings.prepared_cache_max_entries)) {}
 
   const config::settings settings;
   proxy_topology topology;
   std::array<cluster_directory, 2> clusters;
-  prepared_map prepared;
+  prepared_cache prepared;
 
   std::atomic<bool> shutting_down{false};
   std::atomic<int> client_connections{0};

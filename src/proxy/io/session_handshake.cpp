@@ -240,7 +240,10 @@ void client_session::on_startup_answered(cluster c, protocol::frame f) {
     // driver downgrade); the session ends.
     if (phase_ == phase::closed) return;
     spdlog::info("session: {} refused STARTUP", describe(c));
-    send_to_client(f.header, f);
+    // On the client's STARTUP stream: a server refusing the version may answer on stream 0.
+    protocol::frame_header request = f.header;
+    request.stream = startup_stream_;
+    send_to_client(request, f);
     close();
     return;
   }

@@ -1,18 +1,21 @@
 // Requests after the handshake: routing (SPEC 3), forwarding with the cluster's stream ids
-// (SPEC 10), combining the two answers of a write (SPEC 4), the prepared-statement map
-// (SPEC 5, the part needed so prepared statements work; its bounds come with the next issue),
-// timeouts and virtual system tables (SPEC 7).
+// (SPEC 10), combining the two answers of a write (SPEC 4), the prepared-statement map and
+// its id rewriting (SPEC 5), now() replacement (SPEC 6), timeouts and virtual system tables
+// (SPEC 7).
 
 #include "client_session.hpp"
 
+#include "cqlshift/cql/now_rewrite.hpp"
 #include "cqlshift/protocol/md5.hpp"
 #include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
+#include "cqlshift/protocol/timeuuid.hpp"
 #include "cqlshift/proxy/combine.hpp"
 #include "cqlshift/proxy/virtual_tables.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace cqlshift::proxy {
@@ -38,7 +41,102 @@ protocol::bytes with_envelope(const protocol::frame_header& h, const protocol::e
   return out;
 }
 
+// A request message decoded from a client frame, with the envelope it came in.
+template <class Message>
+struct decoded {
+  protocol::envelope env;
+  Message message;
+};
+
+template <class Message>
+std::optional<decoded<Message>> decode_as(const std::optional<protocol::bytes>& body,
+                                          const protocol::frame_header& h,
+                                          protocol::protocol_version v) {
+  if (!body) return std::nullopt;
+  auto opened = protocol::open_body(h, *body);
+  if (!opened) return std::nullopt;
+  auto m = protocol::decode_request(h.op, v, opened->message);
+  if (!m) return std::nullopt;
+  auto* message = std::get_if<Message>(&*m);
+  if (message == nullptr) return std::nullopt;
+  return decoded<Message>{std::move(opened->env), std::move(*message)};
+}
+
+bool rewrites_now(const proxy_context& ctx, const cql::statement_info& s) {
+  if (!ctx.settings.replace_cql_functions) return false;
+  switch (s.kind) {
+    case cql::statement_kind::insert:
+    case cql::statement_kind::update:
+    case cql::statement_kind::delete_:
+    case cql::statement_kind::batch:
+      return true;
+    default:
+      return false;  // reads are never rewritten (SPEC 6)
+  }
+}
+
+// One generator per thread: sessions of a thread share it, each thread has its own node id.
+protocol::uuid next_timeuuid() {
+  thread_local protocol::timeuuid_generator generator;
+  return generator.next();
+}
+
+// The text of a simple write with each now() call replaced by a fresh timeuuid literal;
+// nullopt when there is no call (or the text does not lex: the cluster reports it).
+std::optional<std::string> with_now_literals(std::string_view cql) {
+  auto found = cql::find_now_calls(cql);
+  if (!found || found->calls.empty()) return std::nullopt;
+  std::vector<std::string> literals;
+  literals.reserve(found->calls.size());
+  for (std::size_t i = 0; i < found->calls.size(); ++i)
+    literals.push_back(protocol::to_string(next_timeuuid()));
+  return cql::replace_now_calls(cql, *found, literals);
+}
+
+// Fills the markers the proxy put in place of now() calls with fresh timeuuids: positional
+// values at their bind indexes, or named values when the client names its values.
+void fill_now_markers(const std::vector<now_marker>& markers, std::vector<protocol::value>& values,
+                      std::vector<std::string>* names) {
+  for (const now_marker& m : markers) {
+    const protocol::uuid u = next_timeuuid();
+    protocol::value v = protocol::value::of(protocol::bytes(u.begin(), u.end()));
+    if (names != nullptr && !names->empty()) {
+      names->push_back(m.name);
+      values.push_back(std::move(v));
+    } else {
+      const auto at = std::min(m.bind_index, values.size());
+      values.insert(values.begin() + static_cast<std::ptrdiff_t>(at), std::move(v));
+    }
+  }
+}
+
 }  // namespace
+
+bool client_session::reencode(const protocol::frame_header& h, const protocol::envelope& env,
+                              const protocol::request& r, std::string_view what,
+                              std::optional<protocol::bytes>& out) {
+  const auto v = *protocol::to_protocol_version(version_);
+  auto message = protocol::encode_request(r, v);
+  if (!message) {
+    send_error(h.stream, protocol::error_code::server_error,
+               "cqlshift: cannot re-encode the rewritten " + std::string(what) + ": " +
+                   message.error().message());
+    return false;
+  }
+  out = with_envelope(h, env, *message);
+  return true;
+}
+
+std::optional<protocol::response> client_session::decode_answer(const protocol::frame& f) const {
+  auto body = body_of(f);
+  if (!body) return std::nullopt;
+  auto opened = protocol::open_body(f.header, *body);
+  if (!opened) return std::nullopt;
+  auto m = protocol::decode_response(f.header.op, *protocol::to_protocol_version(version_),
+                                     opened->message);
+  if (!m) return std::nullopt;
+  return std::move(*m);
+}
 
 std::optional<protocol::bytes> client_session::body_of(const protocol::frame& f) const {
   if (!f.header.has(protocol::header_flag::compression) ||
@@ -107,34 +205,38 @@ void client_session::handle_request(protocol::frame f) {
 }
 
 void client_session::route_query(protocol::frame f) {
-  auto body = body_of(f);
-  auto v = protocol::to_protocol_version(version_);
-  std::optional<protocol::query> q;
-  if (body) {
-    if (auto opened = protocol::open_body(f.header, *body)) {
-      if (auto m = protocol::decode_request(opcode::query, *v, opened->message))
-        q = std::get<protocol::query>(std::move(*m));
-    }
-  }
+  const auto v = *protocol::to_protocol_version(version_);
+  auto q = decode_as<protocol::query>(body_of(f), f.header, v);
   if (!q) {
     send_error(f.header.stream, protocol::error_code::protocol_error,
                "cqlshift: malformed QUERY message");
     return;
   }
   auto p = std::make_unique<pending>();
-  p->statement = cql::read_statement(q->query_string);
-  const std::string& ks = q->params.keyspace ? *q->params.keyspace : keyspace_;
+  p->statement = cql::read_statement(q->message.query_string);
+  const auto& params = q->message.params;
+  const std::string& ks = params.keyspace ? *params.keyspace : keyspace_;
   p->route = route_statement(*p->statement, ks, routing_of(*ctx_));
   if (p->route.to == destination::proxy) {
     std::vector<std::optional<protocol::bytes>> values;
-    if (q->params.values)
-      for (const auto& val : *q->params.values)
+    if (params.values)
+      for (const auto& val : *params.values)
         values.push_back(val.kind == protocol::value_kind::set ? std::optional(val.data)
                                                                : std::nullopt);
-    answer_virtual(f.header, q->query_string, values);
+    answer_virtual(f.header, q->message.query_string, values);
     return;
   }
-  dispatch(std::move(p), f);
+  std::array<std::optional<protocol::bytes>, 2> bodies;
+  if (rewrites_now(*ctx_, *p->statement)) {
+    if (auto text = with_now_literals(q->message.query_string)) {
+      // The same literals for both clusters (SPEC 6).
+      protocol::query rewritten = std::move(q->message);
+      rewritten.query_string = std::move(*text);
+      if (!reencode(f.header, q->env, rewritten, "QUERY", bodies[0])) return;
+      bodies[1] = bodies[0];
+    }
+  }
+  dispatch(std::move(p), f, bodies);
 }
 
 void client_session::answer_virtual(const protocol::frame_header& h, std::string_view query,
@@ -155,87 +257,88 @@ void client_session::answer_virtual(const protocol::frame_header& h, std::string
 }
 
 void client_session::route_prepare(protocol::frame f) {
-  auto body = body_of(f);
-  auto v = protocol::to_protocol_version(version_);
-  std::optional<protocol::prepare> q;
-  if (body) {
-    if (auto opened = protocol::open_body(f.header, *body)) {
-      if (auto m = protocol::decode_request(opcode::prepare, *v, opened->message))
-        q = std::get<protocol::prepare>(std::move(*m));
-    }
-  }
+  const auto v = *protocol::to_protocol_version(version_);
+  auto q = decode_as<protocol::prepare>(body_of(f), f.header, v);
   if (!q) {
     send_error(f.header.stream, protocol::error_code::protocol_error,
                "cqlshift: malformed PREPARE message");
     return;
   }
   auto p = std::make_unique<pending>();
-  p->statement = cql::read_statement(q->query_string);
-  p->query = q->query_string;
-  const std::string& ks = q->keyspace ? *q->keyspace : keyspace_;
+  p->statement = cql::read_statement(q->message.query_string);
+  p->query = q->message.query_string;
+  const std::string& ks = q->message.keyspace ? *q->message.keyspace : keyspace_;
   const decision d = route_statement(*p->statement, ks, routing_of(*ctx_));
   if (d.to == destination::proxy) {
-    auto answer = prepare_select(
-        q->query_string, ctx_->topology,
-        local_row_from(ctx_->directory(ctx_->system_queries()).view()
-                           ? ctx_->directory(ctx_->system_queries()).view()->system_local
-                           : protocol::rows_result{}),
-        *v);
+    auto view = ctx_->directory(ctx_->system_queries()).view();
+    auto answer =
+        prepare_select(q->message.query_string, ctx_->topology,
+                       local_row_from(view ? view->system_local : protocol::rows_result{}), v);
     if (auto* failure = std::get_if<cql_failure>(&answer)) {
       send_error(f.header.stream, static_cast<protocol::error_code>(failure->code),
                  failure->message);
       return;
     }
     auto prepared = std::get<protocol::prepared_result>(std::move(answer));
-    const std::string key = "cqlshift-virtual:" + ks + ":" + q->query_string;
+    const std::string key = "cqlshift-virtual:" + ks + ":" + q->message.query_string;
     const auto digest = protocol::md5(
         protocol::byte_view(reinterpret_cast<const std::uint8_t*>(key.data()), key.size()));
     prepared.id.assign(digest.begin(), digest.end());
-    if (protocol::has_result_metadata_id(*v)) prepared.result_metadata_id = prepared.id;
-    prepared_entry e;
-    e.statement = *p->statement;
-    e.query = q->query_string;
-    e.virtual_table = true;
+    if (protocol::has_result_metadata_id(v)) prepared.result_metadata_id = prepared.id;
+    auto e = std::make_shared<prepared_entry>();
+    e->statement = *p->statement;
+    e->query = q->message.query_string;
+    e->virtual_table = true;
     ctx_->prepared.put(prepared.id, std::move(e));
     send_message(f.header.stream, std::move(prepared));
     return;
   }
   // PREPARE goes to both clusters whatever the statement is (SPEC 3).
   p->route = decision{destination::both, false, virtual_table::none};
-  dispatch(std::move(p), f);
+  std::array<std::optional<protocol::bytes>, 2> bodies;
+  if (rewrites_now(*ctx_, *p->statement)) {
+    auto found = cql::find_now_calls(q->message.query_string);
+    if (found && !found->calls.empty()) {
+      // Both clusters prepare the text with markers; the client never sees them (SPEC 6).
+      for (const auto& call : found->calls)
+        p->now_indexes.push_back(call.bind_index);
+      protocol::prepare rewritten = q->message;
+      rewritten.query_string = cql::replace_now_with_markers(q->message.query_string, *found);
+      if (!reencode(f.header, q->env, rewritten, "PREPARE", bodies[0])) return;
+      bodies[1] = bodies[0];
+    }
+  }
+  dispatch(std::move(p), f, bodies);
+}
+
+void client_session::send_unprepared(std::int16_t stream, const protocol::bytes& client_id) {
+  // Unknown to the proxy (never prepared through it, or evicted): the driver re-prepares on
+  // UNPREPARED with its own id (SPEC 5).
+  protocol::error_response err;
+  err.code = protocol::error_code::unprepared;
+  err.message = "cqlshift: prepared statement not found (re-prepare it)";
+  err.details = protocol::unprepared_details{client_id};
+  send_error(stream, err);
 }
 
 void client_session::route_execute(protocol::frame f) {
-  auto body = body_of(f);
-  auto v = protocol::to_protocol_version(version_);
-  std::optional<protocol::opened_body> opened;
-  std::optional<protocol::execute> e;
-  if (body) {
-    if (auto o = protocol::open_body(f.header, *body)) {
-      opened = *o;
-      if (auto m = protocol::decode_request(opcode::execute, *v, o->message))
-        e = std::get<protocol::execute>(std::move(*m));
-    }
-  }
+  const auto v = *protocol::to_protocol_version(version_);
+  auto e = decode_as<protocol::execute>(body_of(f), f.header, v);
   if (!e) {
     send_error(f.header.stream, protocol::error_code::protocol_error,
                "cqlshift: malformed EXECUTE message");
     return;
   }
-  auto entry = ctx_->prepared.find(e->id);
+  auto entry = ctx_->prepared.find(e->message.id);
   if (!entry) {
-    // Unknown to the proxy: the driver re-prepares on UNPREPARED with its own id (SPEC 5).
-    protocol::error_response err;
-    err.code = protocol::error_code::unprepared;
-    err.message = "cqlshift: prepared statement not found (re-prepare it)";
-    err.details = protocol::unprepared_details{e->id};
-    send_error(f.header.stream, err);
+    send_unprepared(f.header.stream, e->message.id);
     return;
   }
+  const auto& params = e->message.params;
   if (entry->virtual_table) {
     std::vector<std::optional<protocol::bytes>> values;
-    if (e->params.values)
-      for (const auto& val : *e->params.values)
+    if (params.values)
+      for (const auto& val : *params.values)
         values.push_back(val.kind == protocol::value_kind::set ? std::optional(val.data)
                                                                : std::nullopt);
     answer_virtual(f.header, entry->query, values);
@@ -243,37 +346,32 @@ void client_session::route_execute(protocol::frame f) {
   }
   auto p = std::make_unique<pending>();
   p->statement = entry->statement;
-  const std::string& ks = e->params.keyspace ? *e->params.keyspace : keyspace_;
+  const std::string& ks = params.keyspace ? *params.keyspace : keyspace_;
   p->route = route_statement(entry->statement, ks, routing_of(*ctx_));
-  std::optional<protocol::bytes> target_body;
-  if (p->route.to == destination::both || p->route.to == destination::target) {
-    protocol::execute for_target = *e;
-    for_target.id = entry->target_id;
-    if (protocol::has_result_metadata_id(*v) && entry->target_result_metadata_id)
-      for_target.result_metadata_id = entry->target_result_metadata_id;
-    auto message = protocol::encode_request(for_target, *v);
-    if (!message) {
-      send_error(f.header.stream, protocol::error_code::server_error,
-                 "cqlshift: cannot re-encode EXECUTE for TARGET");
-      return;
-    }
-    target_body = with_envelope(f.header, opened->env, *message);
+  const bool to_target = p->route.to == destination::both || p->route.to == destination::target;
+  protocol::execute message = std::move(e->message);
+  if (!entry->now_markers.empty()) {
+    // The now() markers get the same fresh timeuuids on both clusters (SPEC 6).
+    if (!message.params.values) message.params.values.emplace();
+    fill_now_markers(entry->now_markers, *message.params.values, &message.params.value_names);
   }
-  dispatch(std::move(p), f, target_body);
+  std::array<std::optional<protocol::bytes>, 2> bodies;
+  if (!entry->now_markers.empty() && p->route.to != destination::target &&
+      !reencode(f.header, e->env, message, "EXECUTE", bodies[0]))
+    return;
+  if (to_target) {
+    p->target_ids.emplace_back(entry->target_id, message.id);
+    message.id = entry->target_id;
+    if (protocol::has_result_metadata_id(v) && entry->target_result_metadata_id)
+      message.result_metadata_id = entry->target_result_metadata_id;
+    if (!reencode(f.header, e->env, message, "EXECUTE", bodies[1])) return;
+  }
+  dispatch(std::move(p), f, bodies);
 }
 
 void client_session::route_batch(protocol::frame f) {
-  auto body = body_of(f);
-  auto v = protocol::to_protocol_version(version_);
-  std::optional<protocol::opened_body> opened;
-  std::optional<protocol::batch> b;
-  if (body) {
-    if (auto o = protocol::open_body(f.header, *body)) {
-      opened = *o;
-      if (auto m = protocol::decode_request(opcode::batch, *v, o->message))
-        b = std::get<protocol::batch>(std::move(*m));
-    }
-  }
+  const auto v = *protocol::to_protocol_version(version_);
+  auto b = decode_as<protocol::batch>(body_of(f), f.header, v);
   if (!b) {
     send_error(f.header.stream, protocol::error_code::protocol_error,
                "cqlshift: malformed BATCH message");
@@ -281,37 +379,53 @@ void client_session::route_batch(protocol::frame f) {
   }
   auto p = std::make_unique<pending>();
   p->route = route_message(opcode::batch);
-  // Prepared children carry Origin's ids; Target gets its own (SPEC 5).
-  bool rewritten = false;
-  for (auto& child : b->children) {
-    if (child.id.empty()) continue;
-    auto entry = ctx_->prepared.find(child.id);
-    if (!entry) {
-      protocol::error_response err;
-      err.code = protocol::error_code::unprepared;
-      err.message = "cqlshift: prepared statement not found (re-prepare it)";
-      err.details = protocol::unprepared_details{child.id};
-      send_error(f.header.stream, err);
+  protocol::batch for_origin = std::move(b->message);
+  const bool replace_now = ctx_->settings.replace_cql_functions;
+  bool origin_changed = false;
+  std::vector<std::shared_ptr<const prepared_entry>> entries(for_origin.children.size());
+  for (std::size_t i = 0; i < for_origin.children.size(); ++i) {
+    auto& child = for_origin.children[i];
+    if (!child.is_prepared) {
+      if (!replace_now) continue;
+      if (auto text = with_now_literals(child.query_string)) {
+        child.query_string = std::move(*text);
+        origin_changed = true;
+      }
+      continue;
+    }
+    entries[i] = ctx_->prepared.find(child.id);
+    if (!entries[i]) {
+      send_unprepared(f.header.stream, child.id);
       return;
     }
-    child.id = entry->target_id;
-    rewritten = true;
-  }
-  std::optional<protocol::bytes> target_body;
-  if (rewritten) {
-    auto message = protocol::encode_request(*b, *v);
-    if (!message) {
-      send_error(f.header.stream, protocol::error_code::server_error,
-                 "cqlshift: cannot re-encode BATCH for TARGET");
+    if (entries[i]->virtual_table) {
+      send_error(f.header.stream, protocol::error_code::invalid,
+                 "Invalid statement in batch: only UPDATE, INSERT and DELETE statements are "
+                 "allowed.");
       return;
     }
-    target_body = with_envelope(f.header, opened->env, *message);
+    if (!entries[i]->now_markers.empty()) {
+      fill_now_markers(entries[i]->now_markers, child.values, nullptr);
+      origin_changed = true;
+    }
   }
-  dispatch(std::move(p), f, target_body);
+  // Target: the same children (the same now() values) under Target's ids (SPEC 5).
+  protocol::batch for_target = for_origin;
+  bool target_changed = origin_changed;
+  for (std::size_t i = 0; i < for_target.children.size(); ++i) {
+    if (!entries[i]) continue;
+    p->target_ids.emplace_back(entries[i]->target_id, for_target.children[i].id);
+    for_target.children[i].id = entries[i]->target_id;
+    target_changed = true;
+  }
+  std::array<std::optional<protocol::bytes>, 2> bodies;
+  if (origin_changed && !reencode(f.header, b->env, for_origin, "BATCH", bodies[0])) return;
+  if (target_changed && !reencode(f.header, b->env, for_target, "BATCH", bodies[1])) return;
+  dispatch(std::move(p), f, bodies);
 }
 
 void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame& f,
-                              const std::optional<protocol::bytes>& target_body) {
+                              const std::array<std::optional<protocol::bytes>, 2>& bodies) {
   p->header = f.header;
   p->serial = next_serial_++;
   std::array<bool, 2> to{};
@@ -351,9 +465,9 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
     raw->sent[c] = true;
     raw->cluster_stream[c] = *ids[c];
     l.by_stream[static_cast<std::size_t>(*ids[c])] = raw;
-    if (c == 1 && target_body) {
+    if (bodies[c]) {
       h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
-      l.stream->send(protocol::encode_frame(h, *target_body));
+      l.stream->send(protocol::encode_frame(h, *bodies[c]));
     } else {
       l.stream->send(protocol::encode_frame(h, f.body));
     }
@@ -396,13 +510,7 @@ void client_session::complete(pending& p) {
       // SPEC 4: a conditional write applied on one cluster and not on the other is reported
       // (the clusters now differ for that row), not turned into an error.
       const auto applied_on = [&](int c) -> std::optional<bool> {
-        const protocol::frame& fr = *p.responses[c];
-        auto body = body_of(fr);
-        if (!body) return std::nullopt;
-        auto opened = protocol::open_body(fr.header, *body);
-        if (!opened) return std::nullopt;
-        const auto v = *protocol::to_protocol_version(version_);
-        auto m = protocol::decode_response(opcode::result, v, opened->message);
+        auto m = decode_answer(*p.responses[c]);
         if (!m) return std::nullopt;
         const auto* rows = std::get_if<protocol::rows_result>(&*m);
         if (rows == nullptr || rows->rows.empty() || rows->rows[0].empty() || !rows->rows[0][0] ||
@@ -421,28 +529,8 @@ void client_session::complete(pending& p) {
       }
     }
     if (p.header.op == opcode::prepare && r.failure == failed_on::none) {
-      // Record Target's id under Origin's, which the client sees (SPEC 5).
-      const auto v = *protocol::to_protocol_version(version_);
-      std::array<std::optional<protocol::prepared_result>, 2> results;
-      for (int c = 0; c < 2; ++c) {
-        const protocol::frame& fr = *p.responses[c];
-        auto body = body_of(fr);
-        if (!body) continue;
-        auto opened = protocol::open_body(fr.header, *body);
-        if (!opened) continue;
-        auto m = protocol::decode_response(opcode::result, v, opened->message);
-        if (!m) continue;
-        if (auto* pr = std::get_if<protocol::prepared_result>(&*m)) results[c] = std::move(*pr);
-      }
-      if (results[0] && results[1]) {
-        prepared_entry e;
-        e.target_id = results[1]->id;
-        e.target_result_metadata_id = results[1]->result_metadata_id;
-        e.statement = p.statement.value_or(cql::statement_info{});
-        e.query = p.query;
-        ctx_->prepared.put(results[0]->id, std::move(e));
-      }
-      answer = &*p.responses[0];
+      record_prepared(p);
+      return;
     }
   } else {
     answer = &*p.responses[p.sent[0] ? 0 : 1];
@@ -450,7 +538,113 @@ void client_session::complete(pending& p) {
   if (p.statement && p.statement->kind == cql::statement_kind::use &&
       answer->header.op == opcode::result)
     keyspace_ = p.statement->use_keyspace;
+  if (p.responses[1] && answer == &*p.responses[1] && answer->header.op == opcode::error &&
+      !p.target_ids.empty()) {
+    if (auto translated = client_unprepared(p, *answer)) {
+      spdlog::debug("session: {} does not know a prepared statement; the client re-prepares",
+                    describe(cluster::target));
+      send_error(p.header.stream, *translated);
+      finish(p);
+      return;
+    }
+  }
   send_to_client(p.header, *answer);
+  finish(p);
+}
+
+std::optional<protocol::error_response> client_session::client_unprepared(
+    const pending& p, const protocol::frame& answer) const {
+  auto m = decode_answer(answer);
+  if (!m) return std::nullopt;
+  auto* e = std::get_if<protocol::error_response>(&*m);
+  if (e == nullptr || e->code != protocol::error_code::unprepared) return std::nullopt;
+  auto* details = std::get_if<protocol::unprepared_details>(&e->details);
+  if (details == nullptr) return std::nullopt;
+  for (const auto& [target_id, client_id] : p.target_ids) {
+    if (target_id == details->id) {
+      protocol::error_response out = *e;
+      out.details = protocol::unprepared_details{client_id};
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+void client_session::record_prepared(pending& p) {
+  // Both clusters prepared the statement: record Target's ids under Origin's, which the
+  // client sees (SPEC 5), and answer with Origin's PREPARED, without the now() markers.
+  std::array<std::optional<protocol::prepared_result>, 2> results;
+  for (int c = 0; c < 2; ++c) {
+    auto m = decode_answer(*p.responses[c]);
+    if (!m) continue;
+    if (auto* pr = std::get_if<protocol::prepared_result>(&*m)) results[c] = std::move(*pr);
+  }
+  if (!results[0] || !results[1]) {
+    send_error(p.header.stream, protocol::error_code::server_error,
+               std::string("cqlshift: ") + (results[0] ? "TARGET" : "ORIGIN") +
+                   " answered PREPARE with something other than a prepared result");
+    finish(p);
+    return;
+  }
+  auto e = std::make_shared<prepared_entry>();
+  e->target_id = results[1]->id;
+  e->target_result_metadata_id = results[1]->result_metadata_id;
+  e->statement = p.statement.value_or(cql::statement_info{});
+  e->query = p.query;
+  protocol::prepared_result& origin = *results[0];
+  if (!p.now_indexes.empty()) {
+    // Each marker the proxy added must be a timeuuid on both clusters; anything else means
+    // the statement was not read as Cassandra reads it, and filling it would write a wrong
+    // value, so the client gets an error instead.
+    for (const auto& result : results) {
+      const auto& columns = result->variables.columns;
+      for (std::size_t index : p.now_indexes) {
+        if (index >= columns.size() || columns[index].type.id != protocol::type_id::timeuuid) {
+          spdlog::warn(
+              "session: cannot replace now() in a prepared statement (bind markers "
+              "do not line up): {}",
+              p.query);
+          send_error(p.header.stream, protocol::error_code::invalid,
+                     "cqlshift: cannot replace now() in this statement (replace_cql_functions); "
+                     "bind the value in the application or set replace_cql_functions: false");
+          finish(p);
+          return;
+        }
+      }
+    }
+    for (std::size_t index : p.now_indexes)
+      e->now_markers.push_back(now_marker{index, origin.variables.columns[index].name});
+    // Hide the markers: the client binds only its own values (SPEC 6).
+    std::vector<protocol::column_spec> visible;
+    std::vector<std::uint16_t> new_position(origin.variables.columns.size(), 0);
+    std::vector<bool> hidden(origin.variables.columns.size(), false);
+    for (std::size_t index : p.now_indexes)
+      hidden[index] = true;
+    for (std::size_t i = 0; i < origin.variables.columns.size(); ++i) {
+      if (hidden[i]) continue;
+      new_position[i] = static_cast<std::uint16_t>(visible.size());
+      visible.push_back(std::move(origin.variables.columns[i]));
+    }
+    std::vector<std::uint16_t> pk;
+    bool pk_hidden = false;
+    for (std::uint16_t i : origin.variables.pk_indices) {
+      if (i < hidden.size() && hidden[i]) {
+        pk_hidden = true;
+      } else if (i < new_position.size()) {
+        pk.push_back(new_position[i]);
+      }
+    }
+    // A partition key bound by now() cannot be computed by the client: no routing key then.
+    origin.variables.pk_indices = pk_hidden ? std::vector<std::uint16_t>{} : std::move(pk);
+    origin.variables.columns = std::move(visible);
+    if (origin.variables.columns.empty()) origin.variables.global_table_spec = false;
+  }
+  ctx_->prepared.put(origin.id, std::move(e));
+  if (p.now_indexes.empty()) {
+    send_to_client(p.header, *p.responses[0]);
+  } else {
+    send_message(p.header.stream, std::move(origin));
+  }
   finish(p);
 }
 

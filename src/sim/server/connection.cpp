@@ -33,7 +33,7 @@ std::string opcode_text(std::uint8_t raw_op) {
 // Message.Type.fromOpcode words it; nullopt for a request.
 std::optional<std::string> direction_error(bool response, opcode op) {
   const auto raw_op = static_cast<std::uint8_t>(op);
-  // DSE's REVISE_REQUEST does not exist in the versions cqlsim speaks.
+  // DSE's REVISE_REQUEST (continuous paging) is not simulated.
   if (op == opcode::dse_revise_request) return "Unknown opcode " + std::to_string(raw_op);
   const bool request_op = protocol::is_request_opcode(op);
   if (request_op && !response) return std::nullopt;

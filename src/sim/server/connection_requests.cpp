@@ -145,7 +145,14 @@ void connection::on_frame(const protocol::frame_header& header, protocol::byte_v
       c.node_address = server_->node_addresses[node_];
       c.keyspace = request.keyspace;
       c.table = request.table;
-      if (const auto* b = std::get_if<protocol::batch>(&request.message)) c.batch = b->type;
+      if (const auto* b = std::get_if<protocol::batch>(&request.message)) {
+        c.batch = b->type;
+        for (const auto& child : b->children) {
+          if (!child.is_prepared) continue;
+          c.prepared_id = child.id;  // as Cassandra: the first child it does not know
+          break;
+        }
+      }
       if (const auto* e = std::get_if<protocol::execute>(&request.message)) c.prepared_id = e->id;
       respond(to, fault_error(f, c));
       return;

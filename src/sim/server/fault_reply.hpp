@@ -24,7 +24,7 @@ struct fault_context {
   std::optional<protocol::batch_type> batch;         // set for BATCH requests
   std::string keyspace;
   std::string table;
-  protocol::bytes prepared_id;  // EXECUTE
+  protocol::bytes prepared_id;  // EXECUTE; BATCH: its first prepared child
 };
 
 protocol::error_response fault_error(const fault& f, const fault_context& c);

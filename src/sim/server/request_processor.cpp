@@ -122,6 +122,15 @@ cql_error unprepared_error(protocol::byte_view id) {
           protocol::unprepared_details{protocol::bytes(id.begin(), id.end())}};
 }
 
+// DSE continuous paging (DSE_V1/V2 flags) is not simulated: refused rather than answered
+// with ordinary pages the client would not expect.
+std::optional<cql_error> unsupported_paging(const protocol::query_parameters& params) {
+  if (!params.continuous_paging && !params.page_size_in_bytes) return std::nullopt;
+  return cql_error{protocol::error_code::invalid,
+                   "cqlsim does not support DSE continuous paging or page sizes in bytes",
+                   std::monostate{}};
+}
+
 planned_request request_processor::plan(protocol::request message, const session_state& session) {
   planned_request p;
   p.message = std::move(message);
@@ -139,6 +148,7 @@ planned_request request_processor::plan(protocol::request message, const session
                      p.keyspace = std::string(ks);
                    }
                    p.statement = std::move(q.query_string);
+                   if (!p.error) p.error = unsupported_paging(q.params);
                  },
                  [&](protocol::prepare& q) {
                    const std::string_view ks =
@@ -165,6 +175,7 @@ planned_request request_processor::plan(protocol::request message, const session
                    p.statement = p.prepared->statement.query;
                    p.keyspace = p.prepared->keyspace;
                    p.table = p.prepared->table;
+                   p.error = unsupported_paging(e.params);
                  },
                  [&](protocol::batch& b) {
                    p.consistency = b.consistency_level;

@@ -335,6 +335,12 @@ func proxyFlow(cqlsimBinary, proxyBinary string, proto int) error {
 				return err
 			}
 		}
+		// Batches, counter batches and prepared SELECTs by key, on tables of their own; their
+		// contents on each cluster are checked after the main table's (checkBatchesDirect).
+		batchedViaProxy, err := proxyBatches(session, ks, exec)
+		if err != nil {
+			return err
+		}
 		// The expected contents (values only: write times come from gocql's clock).
 		want := map[[2]int][2]string{}
 		for i := 0; i < proxyRows; i++ {
@@ -377,6 +383,9 @@ func proxyFlow(cqlsimBinary, proxyBinary string, proto int) error {
 			return fmt.Errorf("Origin and Target differ (including write times): %s",
 				diffRows(originRows, targetRows))
 		}
+		if err := checkBatchesDirect(origin, target, ks, batchedViaProxy); err != nil {
+			return err
+		}
 
 		// The driver saw one host, the proxy, and spoke only `proto`.
 		obs.mu.Lock()
@@ -398,11 +407,193 @@ func proxyFlow(cqlsimBinary, proxyBinary string, proto int) error {
 	})
 }
 
-const selectRows = "SELECT pk, ck, v, n, writetime(v), writetime(n) FROM %s.t"
+// The batch part of the proxy flow, on a table shaped like t, `batched`: partition 1 gets a
+// LOGGED batch, partition 2 an UNLOGGED one. Rows ck 0-3 are inserted first, one statement
+// each; then each batch mixes prepared children (gocql prepares entries with bind values) and
+// simple ones (values inlined, sent as query strings): an INSERT of each kind (ck 10 and 11),
+// an UPDATE of each kind (ck 0 and 1), a row DELETE (ck 2) and a column DELETE (n of ck 3).
+// The deleted rows are not inserted by the batch itself: an insert and a delete of one cell at
+// one timestamp would leave the outcome to tie-breaking rules.
+var proxyBatchTypes = []struct {
+	name string
+	typ  gocql.BatchType
+	pk   int
+}{{"LOGGED", gocql.LoggedBatch, 1}, {"UNLOGGED", gocql.UnloggedBatch, 2}}
 
-func scanTable(session *gocql.Session, ks string) (map[[2]int]proxyRow, error) {
+// batchCks: every clustering key the batch part writes, the deleted row included.
+var batchCks = []int{0, 1, 2, 3, 10, 11}
+
+// counterBatches COUNTER batches each add (1, -2) to key x and (10, 20) to y with bound
+// values, and (100, -1) to z with inlined ones, in table `hits` (counter columns a and b).
+// Repeated, so that an increment applied twice or lost shows in the totals.
+const counterBatches = 3
+
+var counterWant = map[string][2]int64{
+	"x": {1 * counterBatches, -2 * counterBatches},
+	"y": {10 * counterBatches, 20 * counterBatches},
+	"z": {100 * counterBatches, -1 * counterBatches},
+}
+
+// batchWant: the expected contents of `batched`, as checkValues takes them.
+func batchWant() map[[2]int][2]string {
+	want := map[[2]int][2]string{}
+	for _, b := range proxyBatchTypes {
+		p := b.pk
+		want[[2]int{p, 0}] = [2]string{fmt.Sprintf("prepared update %d", p), strconv.Itoa(p * 100)}
+		want[[2]int{p, 1}] = [2]string{fmt.Sprintf("simple update %d", p), strconv.Itoa(-p)}
+		want[[2]int{p, 3}] = [2]string{fmt.Sprintf("seed %d/3", p), "null"}
+		want[[2]int{p, 10}] = [2]string{fmt.Sprintf("prepared %d", p), strconv.Itoa(p*100 + 10)}
+		want[[2]int{p, 11}] = [2]string{fmt.Sprintf("simple %d", p), strconv.Itoa(p*100 + 11)}
+	}
+	return want
+}
+
+// proxyBatches runs the batch and counter batches through the proxy, then reads both tables
+// back through it with prepared SELECTs by key, which must return the expected values. It
+// returns the rows so read, for comparison with Origin's (the primary serves reads).
+func proxyBatches(session *gocql.Session, ks string,
+	exec func(string, ...interface{}) error) (map[[2]int]proxyRow, error) {
+	table, hits := ks+".batched", ks+".hits"
+	if err := exec(fmt.Sprintf("CREATE TABLE %s (pk int, ck int, v text, n bigint, "+
+		"PRIMARY KEY (pk, ck))", table)); err != nil {
+		return nil, err
+	}
+	if err := exec(fmt.Sprintf("CREATE TABLE %s (k text PRIMARY KEY, a counter, b counter)",
+		hits)); err != nil {
+		return nil, err
+	}
+	insert := fmt.Sprintf("INSERT INTO %s (pk, ck, v, n) VALUES (?, ?, ?, ?)", table)
+	for _, b := range proxyBatchTypes {
+		p := b.pk
+		for ck := 0; ck < 4; ck++ {
+			if err := exec(insert, p, ck, fmt.Sprintf("seed %d/%d", p, ck),
+				int64(p*100+ck)); err != nil {
+				return nil, err
+			}
+		}
+		batch := session.NewBatch(b.typ)
+		batch.Query(insert, p, 10, fmt.Sprintf("prepared %d", p), int64(p*100+10))
+		batch.Query(fmt.Sprintf("INSERT INTO %s (pk, ck, v, n) VALUES (%d, 11, 'simple %d', %d)",
+			table, p, p, p*100+11))
+		batch.Query(fmt.Sprintf("UPDATE %s SET v = ? WHERE pk = ? AND ck = ?", table),
+			fmt.Sprintf("prepared update %d", p), p, 0)
+		batch.Query(fmt.Sprintf("UPDATE %s SET v = 'simple update %d', n = %d WHERE pk = %d "+
+			"AND ck = 1", table, p, -p, p))
+		batch.Query(fmt.Sprintf("DELETE FROM %s WHERE pk = ? AND ck = ?", table), p, 2)
+		batch.Query(fmt.Sprintf("DELETE n FROM %s WHERE pk = %d AND ck = 3", table, p))
+		if err := session.ExecuteBatch(batch); err != nil {
+			return nil, fmt.Errorf("%s batch (partition %d of %s): %v", b.name, p, table, err)
+		}
+	}
+	increment := fmt.Sprintf("UPDATE %s SET a = a + ?, b = b + ? WHERE k = ?", hits)
+	for i := 0; i < counterBatches; i++ {
+		batch := session.NewBatch(gocql.CounterBatch)
+		batch.Query(increment, int64(1), int64(-2), "x")
+		batch.Query(increment, int64(10), int64(20), "y")
+		batch.Query(fmt.Sprintf("UPDATE %s SET a = a + 100, b = b - 1 WHERE k = 'z'", hits))
+		if err := session.ExecuteBatch(batch); err != nil {
+			return nil, fmt.Errorf("COUNTER batch %d of %d on %s: %v", i+1, counterBatches, hits,
+				err)
+		}
+	}
+
+	selectRow := fmt.Sprintf("SELECT v, n, writetime(v), writetime(n) FROM %s "+
+		"WHERE pk = ? AND ck = ?", table)
 	rows := map[[2]int]proxyRow{}
-	iter := session.Query(fmt.Sprintf(selectRows, ks)).PageSize(300).Iter()
+	for _, b := range proxyBatchTypes {
+		for _, ck := range batchCks {
+			var r proxyRow
+			err := session.Query(selectRow, b.pk, ck).Scan(&r.V, &r.N, &r.WtV, &r.WtN)
+			if err == gocql.ErrNotFound {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("prepared SELECT of %s row (%d, %d) through the proxy: %v",
+					table, b.pk, ck, err)
+			}
+			rows[[2]int{b.pk, ck}] = r
+		}
+	}
+	if err := checkValues(batchWant(), rows); err != nil {
+		return nil, fmt.Errorf("prepared SELECTs by key of %s through the proxy: %v", table, err)
+	}
+	selectCounters := fmt.Sprintf("SELECT a, b FROM %s WHERE k = ?", hits)
+	for k, want := range counterWant {
+		var got [2]int64
+		if err := session.Query(selectCounters, k).Scan(&got[0], &got[1]); err != nil {
+			return nil, fmt.Errorf("prepared SELECT of %s key %q through the proxy: %v", hits, k,
+				err)
+		}
+		if got != want {
+			return nil, fmt.Errorf("prepared SELECT of %s key %q through the proxy: a=%d b=%d, "+
+				"want a=%d b=%d", hits, k, got[0], got[1], want[0], want[1])
+		}
+	}
+	return rows, nil
+}
+
+// checkBatchesDirect: Origin and Target, read directly, must each hold exactly the batch
+// part's expected rows and counters, with the same write times as each other; the prepared
+// SELECTs through the proxy (viaProxy) must have returned Origin's rows.
+func checkBatchesDirect(origin, target *cqlsim, ks string,
+	viaProxy map[[2]int]proxyRow) error {
+	originRows, err := readBatchTables(origin, "127.0.0.1", ks)
+	if err != nil {
+		return fmt.Errorf("origin directly: %v", err)
+	}
+	targetRows, err := readBatchTables(target, "127.0.0.11", ks)
+	if err != nil {
+		return fmt.Errorf("target directly: %v", err)
+	}
+	if !reflect.DeepEqual(originRows, targetRows) {
+		return fmt.Errorf("%s.batched: Origin and Target differ (including write times): %s", ks,
+			diffRows(originRows, targetRows))
+	}
+	if !reflect.DeepEqual(viaProxy, originRows) {
+		return fmt.Errorf("%s.batched: prepared SELECTs through the proxy differ from Origin's "+
+			"rows: %s", ks, diffRows(originRows, viaProxy))
+	}
+	return nil
+}
+
+// readBatchTables checks one cluster's `batched` rows and `hits` counters against the
+// expected values and returns the rows.
+func readBatchTables(sim *cqlsim, address, ks string) (map[[2]int]proxyRow, error) {
+	session, err := connectDirect(sim, address)
+	if err != nil {
+		return nil, err
+	}
+	defer session.Close()
+	rows, err := scanTable(session, ks+".batched")
+	if err != nil {
+		return nil, fmt.Errorf("%s.batched: %v", ks, err)
+	}
+	if err := checkValues(batchWant(), rows); err != nil {
+		return nil, fmt.Errorf("%s.batched: %v", ks, err)
+	}
+	counters := map[string][2]int64{}
+	iter := session.Query(fmt.Sprintf("SELECT k, a, b FROM %s.hits", ks)).Iter()
+	var k string
+	var a, b int64
+	for iter.Scan(&k, &a, &b) {
+		counters[k] = [2]int64{a, b}
+	}
+	if err := iter.Close(); err != nil {
+		return nil, fmt.Errorf("%s.hits: %v", ks, err)
+	}
+	if !reflect.DeepEqual(counters, counterWant) {
+		return nil, fmt.Errorf("%s.hits: counters [a b] by key %v, want %v", ks, counters,
+			counterWant)
+	}
+	return rows, nil
+}
+
+const selectRows = "SELECT pk, ck, v, n, writetime(v), writetime(n) FROM %s"
+
+// scanTable reads every row of `table` (keyspace.name), a table shaped like the flow's t.
+func scanTable(session *gocql.Session, table string) (map[[2]int]proxyRow, error) {
+	rows := map[[2]int]proxyRow{}
+	iter := session.Query(fmt.Sprintf(selectRows, table)).PageSize(300).Iter()
 	var pk, ck int
 	var r proxyRow
 	for iter.Scan(&pk, &ck, &r.V, &r.N, &r.WtV, &r.WtN) {
@@ -419,11 +610,11 @@ func scanTable(session *gocql.Session, ks string) (map[[2]int]proxyRow, error) {
 }
 
 func readProxyTable(session *gocql.Session, ks string) (map[[2]int]proxyRow, error) {
-	return scanTable(session, ks)
+	return scanTable(session, ks+".t")
 }
 
-// readDirect reads the table from one cluster with a session of its own.
-func readDirect(sim *cqlsim, address, ks string) (map[[2]int]proxyRow, error) {
+// connectDirect opens a session of its own to one cluster, bypassing the proxy.
+func connectDirect(sim *cqlsim, address string) (*gocql.Session, error) {
 	cluster := gocql.NewCluster(address)
 	cluster.Port = sim.port
 	cluster.Timeout = 10 * time.Second
@@ -432,8 +623,17 @@ func readDirect(sim *cqlsim, address, ks string) (map[[2]int]proxyRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect: %v", err)
 	}
+	return session, nil
+}
+
+// readDirect reads the table from one cluster with a session of its own.
+func readDirect(sim *cqlsim, address, ks string) (map[[2]int]proxyRow, error) {
+	session, err := connectDirect(sim, address)
+	if err != nil {
+		return nil, err
+	}
 	defer session.Close()
-	return scanTable(session, ks)
+	return scanTable(session, ks+".t")
 }
 
 func checkValues(want map[[2]int][2]string, got map[[2]int]proxyRow) error {

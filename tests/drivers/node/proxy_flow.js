@@ -1,9 +1,10 @@
 'use strict';
 // The proxy flow: the Node.js driver through cqlshift in front of two three-node cqlsim
 // clusters (Origin on 127.0.0.1-3, Target on 127.0.0.11-13, different cluster names and
-// prepared ids). Schema, 1,000 inserts (simple and prepared), updates and deletes go through
-// the proxy; then a client connected directly to each cluster checks that both hold the same
-// rows with the same write times, and that the driver saw one host, the proxy.
+// prepared ids). Schema, 1,000 inserts (simple and prepared), updates and deletes, then
+// batches, counter batches and prepared SELECTs by key (proxyBatches) go through the proxy;
+// then a client connected directly to each cluster checks that both hold the expected rows
+// with the same write times, and that the driver saw one host, the proxy.
 
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
@@ -11,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const util = require('node:util');
 const cassandra = require('cassandra-driver');
 const { startCqlsim } = require('./cqlsim');
 
@@ -18,6 +20,7 @@ const START_TIMEOUT_MS = 60000;
 const STOP_TIMEOUT_MS = 25000; // SIGTERM: in-flight requests get shutdown_grace_ms
 const LISTENING = /^listening (\d+\.\d+\.\d+\.\d+):(\d+)$/;
 const ROWS = 1000;
+const { Long } = cassandra.types;
 
 function defaultProxyBinary() {
   return process.env.CQLSHIFT ||
@@ -167,27 +170,37 @@ function newClient(address, port, maxVersion) {
   });
 }
 
-// Every row of the table as a map "pk/ck" -> "v|n|writetime(v)|writetime(n)".
-async function readTable(client, ks) {
+// One row of a table shaped like t as "v|n|writetime(v)|writetime(n)".
+function rowString(row) {
+  const str = (x) => (x === null || x === undefined ? 'null' : x.toString());
+  return [row.v, row.n, row['writetime(v)'], row['writetime(n)']].map(str).join('|');
+}
+
+// Every row of `table` (keyspace.name, shaped like t) as a map "pk/ck" -> rowString.
+async function readTable(client, table) {
   const rows = new Map();
-  const query = `SELECT pk, ck, v, n, writetime(v), writetime(n) FROM ${ks}.t`;
+  const query = `SELECT pk, ck, v, n, writetime(v), writetime(n) FROM ${table}`;
   for await (const row of client.stream(query, [], { fetchSize: 300 })) {
     const key = `${row.pk}/${row.ck}`;
     assert.ok(!rows.has(key), `row ${key} returned twice`);
-    const str = (x) => (x === null || x === undefined ? 'null' : x.toString());
-    rows.set(key, [row.v, row.n, row['writetime(v)'], row['writetime(n)']].map(str).join('|'));
+    rows.set(key, rowString(row));
   }
   return rows;
 }
 
-async function readDirect(address, port, ks) {
+// Runs body with a client of its own connected to one cluster, bypassing the proxy.
+async function withDirectClient(address, port, body) {
   const client = newClient(address, port);
   await client.connect();
   try {
-    return await readTable(client, ks);
+    return await body(client);
   } finally {
     await client.shutdown();
   }
+}
+
+async function readDirect(address, port, ks) {
+  return withDirectClient(address, port, (client) => readTable(client, `${ks}.t`));
 }
 
 // The keys whose rows differ between two maps, described; empty when they are equal.
@@ -216,6 +229,18 @@ function assertSameRows(a, b, what) {
   }
 }
 
+// Rows as readTable returns them must hold exactly the expected values (want: "pk/ck" ->
+// "v|n"), with a write time for v and for n where n is set.
+function checkValues(want, rows, what) {
+  const values = new Map([...rows].map(([k, r]) => [k, r.split('|').slice(0, 2).join('|')]));
+  assertSameRows(want, values, `expected values vs ${what}`);
+  for (const [k, r] of rows) {
+    const [, n, wtv, wtn] = r.split('|');
+    assert.ok(wtv !== 'null' && (n === 'null') === (wtn === 'null'),
+      `${what}: ${k}: write times ${r}`);
+  }
+}
+
 // Runs `count` calls of fn(i) with at most `width` in flight.
 async function parallel(count, width, fn) {
   let next = 0;
@@ -226,6 +251,139 @@ async function parallel(count, width, fn) {
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
+}
+
+// The batch part of the proxy flow, on a table shaped like t, `batched`: partition 1 gets
+// LOGGED batches, partition 2 UNLOGGED ones. Rows ck 0-3 are inserted first, one statement
+// each. The driver prepares either every child of a batch or none, so each partition gets two
+// batches: one of prepared statements (an INSERT of ck 10, an UPDATE of ck 0, a DELETE of row
+// ck 2) and one of simple statements (an INSERT of ck 11 with inlined values, an UPDATE of
+// ck 1 with values bound but not prepared, a DELETE of column n of ck 3). The deleted rows are
+// not inserted by the batch itself: an insert and a delete of one cell at one timestamp would
+// leave the outcome to tie-breaking rules.
+const BATCH_TYPES = [['LOGGED', true, 1], ['UNLOGGED', false, 2]];
+const BATCH_CKS = [0, 1, 2, 3, 10, 11]; // every clustering key written, the deleted row included
+// COUNTER_BATCHES prepared COUNTER batches each add (1, -2) to key x and (10, 20) to y with
+// bound values, and as many simple ones (100, -1) to z, in table `hits` (counter columns a and
+// b). Repeated, so that an increment applied twice or lost shows in the totals.
+const COUNTER_BATCHES = 3;
+const COUNTER_WANT = {
+  x: [1 * COUNTER_BATCHES, -2 * COUNTER_BATCHES],
+  y: [10 * COUNTER_BATCHES, 20 * COUNTER_BATCHES],
+  z: [100 * COUNTER_BATCHES, -1 * COUNTER_BATCHES],
+};
+
+// The expected contents of `batched`: "pk/ck" -> "v|n".
+function batchWant() {
+  const want = new Map();
+  for (const [, , p] of BATCH_TYPES) {
+    want.set(`${p}/0`, `prepared update ${p}|${p * 100}`);
+    want.set(`${p}/1`, `simple update ${p}|${-p}`);
+    want.set(`${p}/3`, `seed ${p}/3|null`);
+    want.set(`${p}/10`, `prepared ${p}|${p * 100 + 10}`);
+    want.set(`${p}/11`, `simple ${p}|${p * 100 + 11}`);
+  }
+  return want;
+}
+
+// Counter rows (k, a, b) must be exactly COUNTER_WANT.
+function checkCounters(rows, what) {
+  const got = Object.fromEntries(rows.map((r) => [r.k, [r.a, r.b].map(String)]));
+  const want = Object.fromEntries(Object.entries(COUNTER_WANT).map(([k, v]) =>
+    [k, v.map(String)]));
+  if (!util.isDeepStrictEqual(got, want)) {
+    throw new Error(`${what}: counters [a, b] by key ${JSON.stringify(got)}, want ` +
+      JSON.stringify(want));
+  }
+}
+
+// Runs the batches and counter batches through the proxy, then reads both tables back through
+// it with prepared SELECTs by key, which must return the expected values. Returns the rows so
+// read (readTable's form), for comparison with Origin's (the primary serves reads).
+async function proxyBatches(client, ks) {
+  const table = `${ks}.batched`;
+  const hits = `${ks}.hits`;
+  await client.execute(`CREATE TABLE ${table} (pk int, ck int, v text, n bigint, ` +
+    'PRIMARY KEY (pk, ck))');
+  await client.execute(`CREATE TABLE ${hits} (k text PRIMARY KEY, a counter, b counter)`);
+  const insert = `INSERT INTO ${table} (pk, ck, v, n) VALUES (?, ?, ?, ?)`;
+  for (const [name, logged, p] of BATCH_TYPES) {
+    for (let ck = 0; ck < 4; ck++) {
+      await client.execute(insert, [p, ck, `seed ${p}/${ck}`, Long.fromNumber(p * 100 + ck)],
+        { prepare: true });
+    }
+    try {
+      await client.batch([
+        { query: insert, params: [p, 10, `prepared ${p}`, Long.fromNumber(p * 100 + 10)] },
+        { query: `UPDATE ${table} SET v = ? WHERE pk = ? AND ck = ?`,
+          params: [`prepared update ${p}`, p, 0] },
+        { query: `DELETE FROM ${table} WHERE pk = ? AND ck = ?`, params: [p, 2] },
+      ], { prepare: true, logged });
+    } catch (e) {
+      throw new Error(`${name} batch of prepared statements (partition ${p} of ${table}): ` +
+        e.message);
+    }
+    try {
+      // Unprepared bound values need type hints: the driver would send a number as a double.
+      await client.batch([
+        `INSERT INTO ${table} (pk, ck, v, n) VALUES (${p}, 11, 'simple ${p}', ${p * 100 + 11})`,
+        { query: `UPDATE ${table} SET v = ?, n = ? WHERE pk = ? AND ck = ?`,
+          params: [`simple update ${p}`, Long.fromNumber(-p), p, 1] },
+        `DELETE n FROM ${table} WHERE pk = ${p} AND ck = 3`,
+      ], { prepare: false, logged, hints: [null, ['text', 'bigint', 'int', 'int'], null] });
+    } catch (e) {
+      throw new Error(`${name} batch of simple statements (partition ${p} of ${table}): ` +
+        e.message);
+    }
+  }
+  const increment = `UPDATE ${hits} SET a = a + ?, b = b + ? WHERE k = ?`;
+  for (let i = 1; i <= COUNTER_BATCHES; i++) {
+    try {
+      await client.batch([
+        { query: increment, params: [Long.fromNumber(1), Long.fromNumber(-2), 'x'] },
+        { query: increment, params: [Long.fromNumber(10), Long.fromNumber(20), 'y'] },
+      ], { prepare: true, counter: true });
+      await client.batch([`UPDATE ${hits} SET a = a + 100, b = b - 1 WHERE k = 'z'`],
+        { counter: true });
+    } catch (e) {
+      throw new Error(`COUNTER batches ${i} of ${COUNTER_BATCHES} on ${hits}: ${e.message}`);
+    }
+  }
+
+  const selectRow = `SELECT v, n, writetime(v), writetime(n) FROM ${table} ` +
+    'WHERE pk = ? AND ck = ?';
+  const rows = new Map();
+  for (const [, , p] of BATCH_TYPES) {
+    for (const ck of BATCH_CKS) {
+      const row = (await client.execute(selectRow, [p, ck], { prepare: true })).first();
+      if (row) {
+        rows.set(`${p}/${ck}`, rowString(row));
+      }
+    }
+  }
+  checkValues(batchWant(), rows, `prepared SELECTs by key of ${table} through the proxy`);
+  const counters = [];
+  for (const k of Object.keys(COUNTER_WANT)) {
+    const row = (await client.execute(`SELECT a, b FROM ${hits} WHERE k = ?`, [k],
+      { prepare: true })).first();
+    if (row) {
+      counters.push({ k, a: row.a, b: row.b });
+    }
+  }
+  checkCounters(counters, `prepared SELECTs by key of ${hits} through the proxy`);
+  return rows;
+}
+
+// One cluster, read directly, must hold exactly the batch part's expected rows and counters;
+// returns the rows (readTable's form).
+async function readBatchTables(name, address, port, ks) {
+  return withDirectClient(address, port, async (client) => {
+    const rows = await readTable(client, `${ks}.batched`);
+    checkValues(batchWant(), rows, `${name}, ${ks}.batched`);
+    checkCounters((await client.execute(`SELECT k, a, b FROM ${ks}.hits`)).rows,
+      `${name}, ${ks}.hits`);
+    return rows;
+  });
 }
 
 async function proxyFlow(maxVersion) {
@@ -274,6 +432,7 @@ async function proxyFlow(maxVersion) {
         await client.execute(`DELETE n FROM ${ks}.t WHERE pk = ${Math.floor(i / 10)} ` +
           `AND ck = ${i % 10}`);
       }
+      const batchedViaProxy = await proxyBatches(client, ks);
 
       // Expected values (write times come from the driver's clock).
       const want = new Map();
@@ -295,17 +454,18 @@ async function proxyFlow(maxVersion) {
         want.set(`${Math.floor(i / 10)}/${i % 10}`, `${v}|${n}`);
       }
 
-      const viaProxy = await readTable(client, ks);
+      const viaProxy = await readTable(client, `${ks}.t`);
       const originRows = await readDirect('127.0.0.1', origin.port, ks);
       const targetRows = await readDirect('127.0.0.11', target.port, ks);
-      const values = new Map([...originRows].map(([k, r]) => [k, r.split('|').slice(0, 2).join('|')]));
-      assertSameRows(want, values, 'expected values vs Origin');
-      for (const [k, r] of originRows) {
-        const [, n, wtv, wtn] = r.split('|');
-        assert.ok(wtv !== 'null' && (n === 'null') === (wtn === 'null'), `${k}: write times ${r}`);
-      }
+      checkValues(want, originRows, 'Origin');
       assertSameRows(originRows, viaProxy, 'Origin vs through the proxy');
       assertSameRows(originRows, targetRows, 'Origin vs Target (values and write times)');
+      const originBatched = await readBatchTables('Origin', '127.0.0.1', origin.port, ks);
+      const targetBatched = await readBatchTables('Target', '127.0.0.11', target.port, ks);
+      assertSameRows(originBatched, targetBatched,
+        `${ks}.batched: Origin vs Target (values and write times)`);
+      assertSameRows(originBatched, batchedViaProxy,
+        `${ks}.batched: Origin vs prepared SELECTs through the proxy`);
 
       // One host, the proxy, at the requested version.
       const hosts = client.hosts.values();

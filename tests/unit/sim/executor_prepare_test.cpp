@@ -78,6 +78,18 @@ TEST_F(ExecutorPrepare, NamedMarkersUseTheirNames) {
   EXPECT_EQ(variable_names(p), (strings{"key", "clust"}));
 }
 
+TEST_F(ExecutorPrepare, CastMarkersTakeTheHintedType) {
+  ok("CREATE TABLE events (k int PRIMARY KEY, id timeuuid, u uuid, ts timestamp)");
+  auto p = prepared("UPDATE events SET id = (timeuuid)?, u = (timeuuid):named, "
+                    "ts = toTimestamp((timeuuid)?) WHERE k = (int)?");
+  EXPECT_EQ(variable_names(p), (strings{"(timeuuid)?", "named", "(timeuuid)?", "(int)?"}));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(p.variables.columns[i].type.id, protocol::type_id::timeuuid) << i;
+  }
+  EXPECT_EQ(p.variables.columns[3].type.id, protocol::type_id::int_);
+  EXPECT_TRUE(p.variables.pk_indices.empty()) << "a cast is not the key column itself";
+}
+
 TEST_F(ExecutorPrepare, InsertJsonVariable) {
   auto p = prepared("INSERT INTO t JSON ?");
   EXPECT_EQ(variable_names(p), strings{"[json]"});

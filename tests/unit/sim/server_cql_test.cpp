@@ -335,3 +335,35 @@ TEST_F(ServerCql, SystemLocalDescribesTheNodeConnectedTo) {
 
 }  // namespace
 }  // namespace cqlshift::sim::test
+
+namespace cqlshift::sim::test {
+namespace {
+
+server_options with_dse_versions() {
+  server_options o;
+  o.versions.push_back(protocol_version::dse_v1);
+  o.versions.push_back(protocol_version::dse_v2);
+  return o;
+}
+
+TEST(ServerDse, QueriesWorkAndContinuousPagingIsRefused) {
+  server_harness server{with_dse_versions(), loopback(1)};
+  for (protocol_version v : {protocol_version::dse_v1, protocol_version::dse_v2}) {
+    SCOPED_TRACE(protocol::to_string(v));
+    client c{server.endpoint()};
+    c.connect(v);
+    auto rows = c.query(v, "SELECT release_version FROM system.local").as<protocol::rows_result>();
+    EXPECT_EQ(rows.rows.size(), 1U);
+
+    protocol::query q;
+    q.query_string = "SELECT release_version FROM system.local";
+    q.params.continuous_paging = protocol::continuous_paging_options{};
+    if (v == protocol_version::dse_v2) q.params.continuous_paging->next_pages = 1;
+    auto e = c.request(v, q).as<protocol::error_response>();
+    EXPECT_EQ(e.code, protocol::error_code::invalid);
+    EXPECT_EQ(e.message, "cqlsim does not support DSE continuous paging or page sizes in bytes");
+  }
+}
+
+}  // namespace
+}  // namespace cqlshift::sim::test
