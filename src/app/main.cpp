@@ -1,9 +1,9 @@
 // cqlshift: a zero-downtime migration proxy for Cassandra-compatible clusters.
 
 #include "cqlshift/config/load.hpp"
+#include "cqlshift/observability/logging.hpp"
 #include "cqlshift/proxy/server.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
                  "YAML config file (every key: config/cqlshift.yaml). Environment variables "
                  "CQLSHIFT_<KEY> and ZDM_<KEY> override it.")
       ->check(CLI::ExistingFile);
+  std::string check_path;
+  app.add_option("--check-config", check_path,
+                 "Validate this config file (with the environment and the other flags) and "
+                 "exit: 0 and 'config OK' when it would start, 2 and the problem otherwise")
+      ->check(CLI::ExistingFile);
   std::string listen_address;
   std::optional<int> listen_port;
   app.add_option("--proxy-listen-address", listen_address, "Overrides proxy_listen_address");
@@ -34,7 +39,11 @@ int main(int argc, char** argv) {
   app.footer(
       "Once it accepts clients (both control connections up) it prints 'listening "
       "ADDRESS:PORT' on stdout. SIGINT/SIGTERM: stop accepting, let in-flight requests finish "
-      "(shutdown_grace_ms), exit 0.\n"
+      "(shutdown_grace_ms), exit 0. SIGHUP reloads the config: primary_cluster, read_mode, "
+      "log_level, log_format, proxy_request_timeout_ms, async_handshake_timeout_ms and "
+      "replace_cql_functions apply at once; other changes wait for a restart.\n"
+      "With metrics_enabled it prints 'http ADDRESS:PORT' when /metrics, /health/liveness, "
+      "/health/readiness and /status listen.\n"
       "Protocol versions: v3, v4, v5, DSE_V1, DSE_V2.");
   CLI11_PARSE(app, argc, argv);
 
@@ -42,19 +51,34 @@ int main(int argc, char** argv) {
   if (!listen_address.empty()) overrides["proxy_listen_address"] = listen_address;
   if (listen_port) overrides["proxy_listen_port"] = std::to_string(*listen_port);
 
+  if (!check_path.empty()) {
+    if (!config_path.empty() && config_path != check_path) {
+      std::cerr << "give the file to check with --check-config only, not --config as well\n";
+      return 2;
+    }
+    config_path = check_path;
+  }
+  std::optional<std::filesystem::path> file;
+  if (!config_path.empty()) file = config_path;
+  // The same sources on every reload (SIGHUP): the file as it is then, the environment and
+  // the command line the process started with.
+  const auto environment = cqlshift::config::environment_of(environ);
+  const auto load = [file, environment, overrides] {
+    return cqlshift::config::load(file, environment, overrides);
+  };
   cqlshift::config::settings settings;
   try {
-    std::optional<std::filesystem::path> file;
-    if (!config_path.empty()) file = config_path;
-    settings = cqlshift::config::load(file, cqlshift::config::environment_of(environ), overrides);
+    settings = load();
   } catch (const cqlshift::config::config_error& e) {
     std::cerr << e.what() << "\n";
     return 2;
   }
-  // Logs go to stderr; stdout carries only the "listening" line scripts wait for.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("cqlshift"));
-  spdlog::set_level(spdlog::level::from_str(settings.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (!check_path.empty()) {
+    std::cout << "config OK: " << check_path << "\n";
+    return 0;
+  }
+  // Logs go to stderr; stdout carries only the lines scripts wait for.
+  cqlshift::observability::configure_logging(settings.log_level, settings.log_format_);
   // Settings whose feature this build does not have yet. Where running without the feature
   // would be unsafe (plaintext instead of TLS, different now() values on the two clusters),
   // the proxy refuses to start; otherwise it says what is ignored.
@@ -83,13 +107,16 @@ int main(int argc, char** argv) {
         "config: read_mode {} is not implemented in this build; reads go to the "
         "primary only",
         cqlshift::config::to_string(settings.read_mode_));
-  if (settings.metrics_enabled)
-    spdlog::warn(
-        "config: metrics_enabled: the metrics and health endpoints are not in this "
-        "build yet; nothing listens on metrics_port");
   for (const std::string& key : settings.ignored_keys)
     spdlog::warn("config: {} is accepted for compatibility but has no effect in cqlshift", key);
-  return cqlshift::proxy::run_proxy(settings, [](const std::string& endpoint) {
+  cqlshift::proxy::run_options options;
+  options.on_listening = [](const std::string& endpoint) {
     std::cout << "listening " << endpoint << std::endl;
-  });
+  };
+  options.on_http = [](const std::string& endpoint) {
+    std::cout << "http " << endpoint << std::endl;
+  };
+  options.reload = load;
+  options.config_file = file;
+  return cqlshift::proxy::run_proxy(settings, options);
 }

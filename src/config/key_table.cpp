@@ -119,6 +119,10 @@ std::vector<key_spec> build() {
                    integer(&settings::async_handshake_timeout_ms, 1, int_max)));
   k.push_back(
       make("log_level", [](settings& s, const raw_value& v) { s.log_level = parse_log_level(v); }));
+  k.push_back(make("log_format", [](settings& s, const raw_value& v) {
+    s.log_format_ = parse_log_format(v);
+  }));
+  k.push_back(make("config_watch", boolean(&settings::config_watch)));
   k.push_back(make("control_conn_max_protocol_version", [](settings& s, const raw_value& v) {
     s.control_conn_max_protocol_version = parse_protocol_version(v);
   }));

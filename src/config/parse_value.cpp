@@ -156,6 +156,14 @@ read_mode parse_read_mode(const raw_value& v) {
   reject(v, expected);
 }
 
+log_format parse_log_format(const raw_value& v) {
+  constexpr std::string_view expected = "text or json (any case)";
+  const std::string t = lower(scalar_text(v, expected));
+  if (t == "text") return log_format::text;
+  if (t == "json") return log_format::json;
+  reject(v, expected);
+}
+
 std::string parse_log_level(const raw_value& v) {
   constexpr std::string_view expected =
       "one of trace, debug, info, warn, error, critical (any case; the reference's WARNING, "

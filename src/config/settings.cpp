@@ -22,4 +22,8 @@ std::string_view to_string(read_mode m) noexcept {
   return "UNKNOWN";
 }
 
+std::string_view to_string(log_format f) noexcept {
+  return f == log_format::json ? "json" : "text";
+}
+
 }  // namespace cqlshift::config

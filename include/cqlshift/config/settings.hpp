@@ -8,17 +8,20 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cqlshift::config {
 
 enum class cluster_name : std::uint8_t { origin, target };
 enum class read_mode : std::uint8_t { primary_only, dual_async_on_secondary };
+enum class log_format : std::uint8_t { text, json };
 
 // The reference's spellings (ORIGIN, PRIMARY_ONLY, ...), as accepted in configs and shown in
 // /status.
 std::string_view to_string(cluster_name c) noexcept;
 std::string_view to_string(read_mode m) noexcept;
+std::string_view to_string(log_format f) noexcept;  // "text", "json"
 
 // The reference proxy's latency buckets, in milliseconds. A function, not a variable, so that a
 // settings object built during static initialisation never copies an unconstructed vector.
@@ -46,6 +49,8 @@ struct settings {
   bool replace_cql_functions = false;
   int async_handshake_timeout_ms = 4000;
   std::string log_level = "info";  // normalised: trace debug info warn error critical
+  log_format log_format_ = log_format::text;  // text lines, or one JSON object per line
+  bool config_watch = false;  // reload when the config file changes, as on SIGHUP
   std::uint8_t control_conn_max_protocol_version = 0x42;  // DSE_V2, the version byte
   std::vector<std::uint8_t> blocked_protocol_versions;    // version bytes, no duplicates
 
@@ -99,5 +104,14 @@ struct settings {
   // once as a warning so that nobody believes they took effect.
   std::vector<std::string> ignored_keys;
 };
+
+// The keys a reload applies to the running proxy (SPEC 12); any other changed key needs a
+// restart.
+bool is_live_key(std::string_view key) noexcept;
+
+// Every key with its value as text, in the spellings a config accepts (ORIGIN, v4, "a, b"),
+// in documentation order; passwords as "***" when set (never their text). For /status and
+// for reporting what a reload changed.
+std::vector<std::pair<std::string, std::string>> describe(const settings& s);
 
 }  // namespace cqlshift::config

@@ -21,13 +21,21 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
 
 }  // namespace
 
-client_session::client_session(std::shared_ptr<proxy_context> ctx, asio::ip::tcp::socket socket)
+client_session::client_session(std::shared_ptr<proxy_context> ctx, asio::ip::tcp::socket socket,
+                               std::size_t worker)
     : ctx_(std::move(ctx)),
+      metrics_(ctx_->metrics.thread(worker)),
+      worker_(worker),
       client_(std::make_shared<net::frame_stream>(std::move(socket),
                                                   ctx_->settings.max_frame_size_bytes)) {}
 
 client_session::~client_session() {
   if (counted_) ctx_->client_connections.fetch_sub(1, std::memory_order_relaxed);
+  for (leg& l : legs_) {
+    if (l.metrics == nullptr) continue;
+    l.metrics->connections.fetch_sub(1, std::memory_order_relaxed);
+    l.metrics->used_stream_ids.fetch_sub(l.ids ? l.ids->used() : 0, std::memory_order_relaxed);
+  }
 }
 
 void client_session::start() {
@@ -119,7 +127,7 @@ void client_session::on_cluster_frame(cluster c, protocol::frame f) {
   }
   pending* p = l.by_stream[id];
   l.by_stream[id] = nullptr;
-  l.ids->release(id);
+  release_stream(c, id);
   on_response(c, *p, std::move(f));
 }
 
@@ -155,7 +163,7 @@ void client_session::close() {
     if (l.stream) l.stream->close();
   for (auto& [stream, p] : inflight_) {
     if (p->deadline) p->deadline->cancel();
-    if (!p->done) ctx_->inflight_requests.fetch_sub(1, std::memory_order_relaxed);
+    if (!p->done) count_done(*p, false);
   }
   inflight_.clear();
   orphans_.clear();

@@ -26,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,7 +39,9 @@ namespace cqlshift::proxy {
 
 class client_session : public std::enable_shared_from_this<client_session> {
  public:
-  client_session(std::shared_ptr<proxy_context> ctx, boost::asio::ip::tcp::socket socket);
+  // `worker`: the index of the worker thread the session lives on (its metrics shard).
+  client_session(std::shared_ptr<proxy_context> ctx, boost::asio::ip::tcp::socket socket,
+                 std::size_t worker);
   ~client_session();
 
   void start();
@@ -56,6 +59,9 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::array<std::optional<protocol::frame>, 2> responses;
     std::array<std::int16_t, 2> cluster_stream{-1, -1};
     std::unique_ptr<boost::asio::steady_timer> deadline;
+    int timeout_ms = 0;  // proxy_request_timeout_ms when it was sent
+    std::chrono::steady_clock::time_point sent_at;
+    observability::request_type type = observability::request_type::writes;
     // PREPARE: what to record when both answered; USE: the keyspace to track.
     std::optional<cql::statement_info> statement;
     std::string query;
@@ -70,6 +76,7 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::unique_ptr<stream_ids> ids;
     std::vector<pending*> by_stream;  // indexed by the cluster's stream id
     boost::asio::ip::tcp::endpoint node;
+    observability::node_metrics* metrics = nullptr;  // the node's shard on this thread
     bool startup_answered = false;
     bool ready = false;  // STARTUP (and auth) accepted
   };
@@ -128,12 +135,17 @@ class client_session : public std::enable_shared_from_this<client_session> {
   std::optional<protocol::error_response> client_unprepared(const pending& p,
                                                             const protocol::frame& answer) const;
   void on_response(cluster c, pending& p, protocol::frame f);
+  void release_stream(cluster c, std::int16_t id);
+  // Once per request: the in-flight counters; the latency when the client got an answer.
+  void count_done(const pending& p, bool answered);
   void complete(pending& p);
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);
   void finish(pending& p);
   void forget(pending& p);
 
   std::shared_ptr<proxy_context> ctx_;
+  observability::thread_metrics& metrics_;
+  std::size_t worker_;
   std::shared_ptr<net::frame_stream> client_;
   std::array<leg, 2> legs_;
   phase phase_ = phase::initial;

@@ -82,6 +82,13 @@ void control_connection::start(std::function<void()> on_up) {
   asio::co_spawn(io_, run(shared_from_this()), asio::detached);
 }
 
+std::string control_connection::address() const {
+  if (ever_up_) return connected_.address().to_string() + ":" + std::to_string(connected_.port());
+  const auto& s = settings();
+  const std::string host = s.contact_points.empty() ? std::string() : s.contact_points.front();
+  return host + ":" + std::to_string(s.port);
+}
+
 void control_connection::stop() {
   stopped_ = true;
   if (stream_) stream_->close();
@@ -97,6 +104,7 @@ asio::awaitable<void> control_connection::run(
       failures_ = 0;
       backoff = ctx_->settings.heartbeat_retry_interval_min_ms;
       up_ = true;
+      ever_up_ = true;
       if (on_up_) on_up_();
       co_await serve();
     } catch (const std::exception& e) {

@@ -31,7 +31,12 @@ class control_connection : public std::enable_shared_from_this<control_connectio
   void start(std::function<void()> on_up);
   void stop();
   bool up() const noexcept { return up_; }
+  bool ever_up() const noexcept { return ever_up_; }
   int consecutive_failures() const noexcept { return failures_; }
+  // The node it is (or was last) connected to, or the first contact point before that, as
+  // "host:port".
+  std::string address() const;
+  protocol::protocol_version version() const noexcept { return version_; }
 
  private:
   struct failure : std::runtime_error {
@@ -55,6 +60,7 @@ class control_connection : public std::enable_shared_from_this<control_connectio
   std::function<void()> on_up_;
   bool stopped_ = false;
   bool up_ = false;
+  bool ever_up_ = false;
   bool refresh_needed_ = false;
   int failures_ = 0;
   std::int16_t next_stream_ = 1;

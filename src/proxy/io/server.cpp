@@ -2,7 +2,12 @@
 
 #include "client_session.hpp"
 #include "control_connection.hpp"
+#include "endpoints.hpp"
 #include "proxy_context.hpp"
+
+#include "cqlshift/config/load.hpp"
+#include "cqlshift/observability/http_server.hpp"
+#include "cqlshift/observability/logging.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -16,9 +21,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -45,7 +53,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<proxy_context> ctx, tcp::accep
   std::size_t next = 0;
   const int max_connections = ctx->settings.proxy_max_client_connections;
   for (;;) {
-    worker& w = *workers[next++ % workers.size()];
+    const std::size_t index = next++ % workers.size();
+    worker& w = *workers[index];
     auto [ec, socket] = co_await acceptor.async_accept(w.io, use_tuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
@@ -66,18 +75,66 @@ asio::awaitable<void> accept_loop(std::shared_ptr<proxy_context> ctx, tcp::accep
       socket.close(ignored);
       continue;
     }
-    asio::post(w.io, [ctx, s = std::move(socket)]() mutable {
-      auto session = std::make_shared<client_session>(ctx, std::move(s));
+    asio::post(w.io, [ctx, index, s = std::move(socket)]() mutable {
+      auto session = std::make_shared<client_session>(ctx, std::move(s), index);
       session->start();
     });
   }
 }
 
+// SPEC 12: the live keys take effect for new requests at once; other changed keys are
+// reported as needing a restart; a config that does not load changes nothing.
+void reload(proxy_context& ctx, const run_options& options, std::string_view why) {
+  if (!options.reload) {
+    spdlog::warn("reload ({}): ignored, cqlshift was started without a config to reload", why);
+    return;
+  }
+  config::settings next;
+  try {
+    next = options.reload();
+  } catch (const std::exception& e) {
+    ctx.metrics.reloads_failed.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error("reload ({}): rejected, the running configuration stays: {}", why, e.what());
+    return;
+  }
+  const auto current = ctx.active();
+  const auto before = config::describe(*current);
+  const auto after = config::describe(next);
+  std::string applied;
+  std::string restart;
+  for (std::size_t i = 0; i < before.size() && i < after.size(); ++i) {
+    if (before[i].second == after[i].second) continue;
+    const std::string& key = before[i].first;
+    std::string& list = config::is_live_key(key) ? applied : restart;
+    if (!list.empty()) list += ", ";
+    list +=
+        config::is_live_key(key) ? key + " " + before[i].second + " -> " + after[i].second : key;
+  }
+  auto merged = std::make_shared<config::settings>(*current);
+  merged->primary_cluster = next.primary_cluster;
+  merged->read_mode_ = next.read_mode_;
+  merged->replace_cql_functions = next.replace_cql_functions;
+  merged->log_level = next.log_level;
+  merged->log_format_ = next.log_format_;
+  merged->proxy_request_timeout_ms = next.proxy_request_timeout_ms;
+  merged->async_handshake_timeout_ms = next.async_handshake_timeout_ms;
+  ctx.live.apply(*merged);
+  observability::configure_logging(merged->log_level, merged->log_format_);
+  ctx.set_active(std::move(merged));
+  ctx.metrics.reloads_ok.fetch_add(1, std::memory_order_relaxed);
+  spdlog::info("reload ({}): {}{}", why,
+               applied.empty() ? "no live setting changed" : "applied " + applied,
+               restart.empty() ? std::string()
+                               : "; changed but needs a restart (ignored until then): " + restart);
+}
+
 }  // namespace
 
-int run_proxy(const config::settings& settings,
-              const std::function<void(const std::string&)>& on_listening) {
-  auto ctx = std::make_shared<proxy_context>(settings);
+int run_proxy(const config::settings& settings, const run_options& options) {
+  const unsigned thread_count = settings.threads > 0
+                                    ? static_cast<unsigned>(settings.threads)
+                                    : std::max(1u, std::thread::hardware_concurrency());
+  auto ctx = std::make_shared<proxy_context>(settings, thread_count);
   // Declared before main_io so they outlive it: main_io's pending operations (an accept into
   // a socket of a worker's io_context) are destroyed with main_io and touch the worker's.
   std::vector<std::unique_ptr<worker>> workers;
@@ -117,9 +174,6 @@ int run_proxy(const config::settings& settings,
   ctx->topology =
       make_proxy_topology(addresses, index, settings.proxy_topology_num_tokens, bound.port());
 
-  const unsigned thread_count = settings.threads > 0
-                                    ? static_cast<unsigned>(settings.threads)
-                                    : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned k = 0; k < thread_count; ++k)
     workers.push_back(std::make_unique<worker>());
   for (auto& w : workers)
@@ -128,17 +182,81 @@ int run_proxy(const config::settings& settings,
   auto origin = std::make_shared<control_connection>(ctx, cluster::origin, main_io);
   auto target = std::make_shared<control_connection>(ctx, cluster::target, main_io);
   bool serving = false;
+
+  // The HTTP endpoints come first, so that readiness says STARTUP while the clusters are
+  // being reached.
+  std::unique_ptr<observability::http_server> http;
+  auto sources = std::make_shared<endpoint_sources>();
+  sources->ctx = ctx;
+  sources->origin = origin;
+  sources->target = target;
+  sources->serving = &serving;
+  if (settings.metrics_enabled) {
+    try {
+      tcp::resolver resolver(main_io);
+      const tcp::endpoint at =
+          *resolver
+               .resolve(settings.metrics_address, std::to_string(settings.metrics_port),
+                        tcp::resolver::numeric_service)
+               .begin();
+      http = std::make_unique<observability::http_server>(main_io, at, make_endpoints(sources));
+    } catch (const std::exception& e) {
+      spdlog::critical("cannot serve the metrics and health endpoints on {}:{}: {}",
+                       settings.metrics_address, settings.metrics_port, e.what());
+      return 1;
+    }
+    spdlog::info("metrics and health endpoints on http://{}",
+                 endpoint_text(http->local_endpoint()));
+    if (options.on_http) options.on_http(endpoint_text(http->local_endpoint()));
+  }
+
   const auto maybe_serve = [&] {
     // SPEC 9: serve only once both control connections are up.
     if (serving || !origin->up() || !target->up()) return;
     serving = true;
+    sources->listen_address = endpoint_text(bound);
     asio::co_spawn(main_io, accept_loop(ctx, acceptor, workers), asio::detached);
     spdlog::info("cqlshift listening on {} ({} worker threads, primary {})", endpoint_text(bound),
                  thread_count, to_string(ctx->primary()));
-    if (on_listening) on_listening(endpoint_text(bound));
+    if (options.on_listening) options.on_listening(endpoint_text(bound));
   };
   origin->start(maybe_serve);
   target->start(maybe_serve);
+
+  // SPEC 12: SIGHUP reloads; so does a change of the file with config_watch.
+  asio::signal_set hangup(main_io, SIGHUP);
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload(*ctx, options, "SIGHUP");
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
+  asio::steady_timer watch(main_io);
+  std::optional<std::filesystem::file_time_type> seen;
+  const auto modified = [&]() -> std::optional<std::filesystem::file_time_type> {
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(*options.config_file, ec);
+    if (ec) return std::nullopt;
+    return t;
+  };
+  std::function<void()> poll_file = [&] {
+    watch.expires_after(std::chrono::seconds(1));
+    watch.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      const auto now = modified();
+      if (now && now != seen) {
+        seen = now;
+        reload(*ctx, options, "config file changed");
+      }
+      poll_file();
+    });
+  };
+  if (settings.config_watch && options.config_file) {
+    seen = modified();
+    poll_file();
+  }
 
   int exit_code = 0;
   asio::signal_set signals(main_io, SIGINT, SIGTERM);
@@ -154,6 +272,8 @@ int run_proxy(const config::settings& settings,
                      ctx->inflight_requests.load());
       origin->stop();
       target->stop();
+      hangup.cancel();
+      watch.cancel();
       main_io.stop();
       return;
     }
@@ -175,6 +295,7 @@ int run_proxy(const config::settings& settings,
   });
 
   main_io.run();
+  if (http) http->stop();
   for (auto& w : workers) {
     w->guard.reset();
     w->io.stop();

@@ -197,7 +197,12 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
     asio::ip::tcp::socket socket(client_->get_executor());
     const auto ec = co_await connect_with_timeout(socket, *node, limits[static_cast<int>(c)]);
     if (phase_ == phase::closed) co_return;
+    observability::node_metrics& node_metrics =
+        ctx_->metrics.node(worker_, static_cast<observability::cluster_index>(c),
+                           node->address().to_string() + ":" + std::to_string(node->port()));
     if (ec) {
+      observability::thread_metrics::add(metrics_.failed_connections[static_cast<std::size_t>(c)]);
+      observability::thread_metrics::add(node_metrics.failed_connections);
       spdlog::warn("session: cannot connect to {} node {}:{}: {}", to_string(c),
                    node->address().to_string(), node->port(), ec.message());
       send_error(startup_stream_, protocol::error_code::server_error,
@@ -209,6 +214,8 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
     }
     leg& l = leg_of(c);
     l.node = *node;
+    l.metrics = &node_metrics;
+    node_metrics.connections.fetch_add(1, std::memory_order_relaxed);
     l.stream =
         std::make_shared<net::frame_stream>(std::move(socket), ctx_->settings.max_frame_size_bytes);
     l.ids = std::make_unique<stream_ids>(ctx_->settings.proxy_max_stream_ids);

@@ -63,7 +63,7 @@ std::optional<decoded<Message>> decode_as(const std::optional<protocol::bytes>& 
 }
 
 bool rewrites_now(const proxy_context& ctx, const cql::statement_info& s) {
-  if (!ctx.settings.replace_cql_functions) return false;
+  if (!ctx.live.replace_cql_functions.load(std::memory_order_relaxed)) return false;
   switch (s.kind) {
     case cql::statement_kind::insert:
     case cql::statement_kind::update:
@@ -314,6 +314,7 @@ void client_session::route_prepare(protocol::frame f) {
 void client_session::send_unprepared(std::int16_t stream, const protocol::bytes& client_id) {
   // Unknown to the proxy (never prepared through it, or evicted): the driver re-prepares on
   // UNPREPARED with its own id (SPEC 5).
+  observability::thread_metrics::add(metrics_.pscache_misses);
   protocol::error_response err;
   err.code = protocol::error_code::unprepared;
   err.message = "cqlshift: prepared statement not found (re-prepare it)";
@@ -380,7 +381,7 @@ void client_session::route_batch(protocol::frame f) {
   auto p = std::make_unique<pending>();
   p->route = route_message(opcode::batch);
   protocol::batch for_origin = std::move(b->message);
-  const bool replace_now = ctx_->settings.replace_cql_functions;
+  const bool replace_now = ctx_->live.replace_cql_functions.load(std::memory_order_relaxed);
   bool origin_changed = false;
   std::vector<std::shared_ptr<const prepared_entry>> entries(for_origin.children.size());
   for (std::size_t i = 0; i < for_origin.children.size(); ++i) {
@@ -448,7 +449,7 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
     ids[c] = legs_[c].ids->allocate();
     if (!ids[c]) {
       for (int k = 0; k < 2; ++k)
-        if (ids[k]) legs_[k].ids->release(*ids[k]);
+        if (ids[k]) legs_[k].ids->release(*ids[k]);  // never counted as used
       send_error(f.header.stream, protocol::error_code::overloaded,
                  "cqlshift: too many requests in flight to " + describe(static_cast<cluster>(c)) +
                      " (proxy_max_stream_ids " +
@@ -464,6 +465,7 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
     h.stream = *ids[c];
     raw->sent[c] = true;
     raw->cluster_stream[c] = *ids[c];
+    l.metrics->used_stream_ids.fetch_add(1, std::memory_order_relaxed);
     l.by_stream[static_cast<std::size_t>(*ids[c])] = raw;
     if (bodies[c]) {
       h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
@@ -472,8 +474,17 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
       l.stream->send(protocol::encode_frame(h, f.body));
     }
   }
+  raw->sent_at = std::chrono::steady_clock::now();
+  raw->timeout_ms = ctx_->live.request_timeout_ms.load(std::memory_order_relaxed);
+  if (!raw->route.is_read) {
+    raw->type = observability::request_type::writes;
+  } else {
+    raw->type = to[0] ? observability::request_type::reads_origin
+                      : observability::request_type::reads_target;
+  }
+  metrics_.inflight[static_cast<std::size_t>(raw->type)].fetch_add(1, std::memory_order_relaxed);
   raw->deadline = std::make_unique<boost::asio::steady_timer>(client_->get_executor());
-  raw->deadline->expires_after(std::chrono::milliseconds(ctx_->settings.proxy_request_timeout_ms));
+  raw->deadline->expires_after(std::chrono::milliseconds(raw->timeout_ms));
   raw->deadline->async_wait([weak = weak_from_this(), stream = f.header.stream,
                              serial = raw->serial](const boost::system::error_code& ec) {
     if (ec) return;
@@ -483,8 +494,34 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
   inflight_.emplace(f.header.stream, std::move(p));
 }
 
+void client_session::release_stream(cluster c, std::int16_t id) {
+  leg& l = legs_[static_cast<int>(c)];
+  if (!l.ids->in_use(id)) return;
+  l.ids->release(id);
+  l.metrics->used_stream_ids.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void client_session::count_done(const pending& p, bool answered) {
+  ctx_->inflight_requests.fetch_sub(1, std::memory_order_relaxed);
+  const auto type = static_cast<std::size_t>(p.type);
+  metrics_.inflight[type].fetch_sub(1, std::memory_order_relaxed);
+  if (answered) metrics_.durations[type].observe(std::chrono::steady_clock::now() - p.sent_at);
+}
+
 void client_session::on_response(cluster c, pending& p, protocol::frame f) {
   const int k = static_cast<int>(c);
+  if (observability::node_metrics* node = legs_[k].metrics) {
+    if (!p.done) {
+      const auto took = std::chrono::steady_clock::now() - p.sent_at;
+      (p.route.is_read ? node->reads : node->writes).observe(took);
+    }
+    if (f.header.op == opcode::error) {
+      const auto m = decode_answer(f);
+      const auto* e = m ? std::get_if<protocol::error_response>(&*m) : nullptr;
+      node->fail(e != nullptr ? observability::classify(e->code)
+                              : observability::request_error::other);
+    }
+  }
   p.answered[k] = true;
   p.responses[k] = std::move(f);
   if (p.done) {
@@ -505,6 +542,10 @@ void client_session::complete(pending& p) {
     if (r.failure != failed_on::none) {
       spdlog::debug("session: {} failed on {}", protocol::to_string(p.header.op),
                     to_string(r.failure));
+      const auto side = r.failure == failed_on::both     ? observability::failed_side::both
+                        : r.failure == failed_on::origin ? observability::failed_side::origin
+                                                         : observability::failed_side::target;
+      observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
     }
     if (r.failure == failed_on::none && p.statement && p.statement->conditional) {
       // SPEC 4: a conditional write applied on one cluster and not on the other is reported
@@ -521,6 +562,7 @@ void client_session::complete(pending& p) {
       const auto origin_applied = applied_on(0);
       const auto target_applied = applied_on(1);
       if (origin_applied && target_applied && *origin_applied != *target_applied) {
+        observability::thread_metrics::add(metrics_.conditional_disagreements);
         spdlog::warn(
             "conditional write on {}.{} applied on {} only: the clusters differ for "
             "that row",
@@ -533,7 +575,17 @@ void client_session::complete(pending& p) {
       return;
     }
   } else {
-    answer = &*p.responses[p.sent[0] ? 0 : 1];
+    const int c = p.sent[0] ? 0 : 1;
+    answer = &*p.responses[c];
+    if (answer->header.op == opcode::error) {
+      if (p.route.is_read) {
+        observability::thread_metrics::add(metrics_.failed_reads[static_cast<std::size_t>(c)]);
+      } else {
+        const auto side =
+            c == 0 ? observability::failed_side::origin : observability::failed_side::target;
+        observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
+      }
+    }
   }
   if (p.statement && p.statement->kind == cql::statement_kind::use &&
       answer->header.op == opcode::result)
@@ -663,9 +715,22 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
   // READ_TIMEOUT for reads, WRITE_TIMEOUT (SIMPLE) for writes, none of them retried blindly
   // by default policies for a non-idempotent write. The message names the silent cluster.
   protocol::error_response e;
-  e.message = "cqlshift: no response from " + silent + " within " +
-              std::to_string(ctx_->settings.proxy_request_timeout_ms) +
+  e.message = "cqlshift: no response from " + silent + " within " + std::to_string(p.timeout_ms) +
               " ms (proxy_request_timeout_ms)";
+  for (int c = 0; c < 2; ++c) {
+    if (p.sent[c] && !p.answered[c] && legs_[c].metrics != nullptr)
+      legs_[c].metrics->fail(observability::request_error::client_timeout);
+  }
+  if (p.route.is_read) {
+    observability::thread_metrics::add(metrics_.failed_reads[p.sent[0] ? 0 : 1]);
+  } else {
+    const bool origin_silent = p.sent[0] && !p.answered[0];
+    const bool target_silent = p.sent[1] && !p.answered[1];
+    const auto side = origin_silent && target_silent ? observability::failed_side::both
+                      : origin_silent                ? observability::failed_side::origin
+                                                     : observability::failed_side::target;
+    observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
+  }
   if (p.route.is_read) {
     e.code = protocol::error_code::read_timeout;
     e.details = protocol::read_timeout_details{protocol::consistency::one, 0, 1, false};
@@ -682,7 +747,7 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
   send_error(client_stream, e);
   // The request stays known to the cluster legs until their late answers free the ids.
   p.done = true;
-  ctx_->inflight_requests.fetch_sub(1, std::memory_order_relaxed);
+  count_done(p, true);
   orphans_.push_back(std::move(it->second));
   inflight_.erase(it);
 }
@@ -690,7 +755,7 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
 void client_session::finish(pending& p) {
   if (p.deadline) p.deadline->cancel();
   p.done = true;
-  ctx_->inflight_requests.fetch_sub(1, std::memory_order_relaxed);
+  count_done(p, true);
   // Remove the stream ids still held (none when both answered).
   for (int c = 0; c < 2; ++c) {
     if (p.sent[c] && !p.answered[c]) {
@@ -699,7 +764,7 @@ void client_session::finish(pending& p) {
       if (id >= 0 && static_cast<std::size_t>(id) < l.by_stream.size() &&
           l.by_stream[static_cast<std::size_t>(id)] == &p) {
         l.by_stream[static_cast<std::size_t>(id)] = nullptr;
-        l.ids->release(id);
+        release_stream(static_cast<cluster>(c), id);
       }
     }
   }

@@ -87,9 +87,10 @@ class Admin:
 class CqlSim:
     """One cqlsim process. `nodes` holds (address, port) per node, `admin` the admin API."""
 
-    def __init__(self, nodes=3, admin=True, args=(), address="127.0.0.1"):
+    def __init__(self, nodes=3, admin=True, args=(), address="127.0.0.1", port=0):
         # `address`: node 0's address (the proxy tests put Origin and Target on different ranges).
-        self.args = [str(cqlsim_binary()), "--address", address, "--port", "0",
+        # `port`: 0 lets the OS choose; a test restarting a cluster gives the port it had.
+        self.args = [str(cqlsim_binary()), "--address", address, "--port", str(port),
                      "--nodes", str(nodes), *args]
         if admin:
             self.args += ["--admin-port", "0"]

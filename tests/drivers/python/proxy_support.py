@@ -11,9 +11,12 @@ Fixtures (imported by conftest.py):
                    starts Origin (127.0.0.1-3) and Target (127.0.0.11-13), three nodes each,
                    with distinct cluster names and prepared-id salts, and one proxy between
                    them; returns a ProxyEnv. Everything is stopped after the test.
-  start_proxy   -- start_proxy(config) starts extra proxies; stopped after the test.
+  start_proxy   -- start_proxy(config, wait_for_clients=True, env=None) starts extra proxies;
+                   stopped after the test.
 """
 
+import http.client
+import json
 import os
 import pathlib
 import queue
@@ -32,6 +35,7 @@ from conftest import REPO_ROOT, CqlSim, connect
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 LISTENING_LINE = re.compile(r"^listening (\S+):(\d+)$")
+HTTP_LINE = re.compile(r"^http (\S+):(\d+)$")
 
 ORIGIN_ADDRESS = "127.0.0.1"
 TARGET_ADDRESS = "127.0.0.11"
@@ -58,26 +62,31 @@ def yaml_value(value):
 
 
 class Proxy:
-    """One cqlshift process. `host`/`port` is where it listens."""
+    """One cqlshift process. `host`/`port` is where it listens for clients, `http` the
+    "host:port" of its metrics and health endpoints (when metrics_enabled).
+    `wait_for_clients=False` returns once the HTTP endpoints listen, before the proxy has
+    reached the clusters."""
 
-    def __init__(self, config):
+    def __init__(self, config, wait_for_clients=True, env=None):
         self.config = dict(config)
         self.dir = tempfile.TemporaryDirectory(prefix="cqlshift-test-")
         self.config_path = pathlib.Path(self.dir.name) / "cqlshift.yaml"
-        self.config_path.write_text(
-            "".join(f"{k}: {yaml_value(v)}\n" for k, v in self.config.items()))
+        self.write_config()
         self.args = [str(cqlshift_binary()), "--config", str(self.config_path)]
         self.stderr = tempfile.TemporaryFile()
         self.output = []
         self.lines = queue.Queue()
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, text=True)
+                                     stderr=self.stderr, text=True,
+                                     env=None if env is None else {**os.environ, **env})
         threading.Thread(target=self._read_stdout, daemon=True).start()
         self.host = None
         self.port = None
+        self.http = None
         self.stopped = False
         try:
-            self._wait_ready()
+            self._wait_ready(lambda: self.port is not None if wait_for_clients
+                             else self.http is not None)
         except BaseException:
             self.stop(check=False)
             raise
@@ -87,9 +96,13 @@ class Proxy:
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)
 
-    def _wait_ready(self):
+    def wait_listening(self):
+        """Waits for the `listening` line (the proxy reached both clusters)."""
+        self._wait_ready(lambda: self.port is not None)
+
+    def _wait_ready(self, ready):
         deadline = time.monotonic() + START_TIMEOUT
-        while self.port is None:
+        while not ready():
             try:
                 line = self.lines.get(timeout=max(deadline - time.monotonic(), 0.001))
             except queue.Empty:
@@ -102,6 +115,40 @@ class Proxy:
             self.output.append(line)
             if m := LISTENING_LINE.match(line):
                 self.host, self.port = m.group(1), int(m.group(2))
+            elif m := HTTP_LINE.match(line):
+                self.http = f"{m.group(1)}:{m.group(2)}"
+
+    def get(self, path):
+        """(status, content type, body text) of GET http://<http><path>."""
+        if self.http is None:
+            raise AssertionError("the proxy has no HTTP endpoints (metrics_enabled: false?)")
+        connection = http.client.HTTPConnection(self.http, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.getheader("Content-Type"), response.read().decode()
+        finally:
+            connection.close()
+
+    def get_json(self, path):
+        status, _, body = self.get(path)
+        return status, json.loads(body)
+
+    def metrics(self):
+        """{(name, frozenset(labels.items())): value} of every sample /metrics shows."""
+        status, _, body = self.get("/metrics")
+        assert status == 200, f"/metrics answered {status}: {body}"
+        return parse_metrics(body)
+
+    def reload(self, **changes):
+        """Rewrites the config file with `changes` applied and sends SIGHUP."""
+        self.config.update(changes)
+        self.write_config()
+        self.proc.send_signal(signal.SIGHUP)
+
+    def write_config(self, text=None):
+        self.config_path.write_text(text if text is not None else "".join(
+            f"{k}: {yaml_value(v)}\n" for k, v in self.config.items()))
 
     def stdout_lines(self):
         """Every line the proxy printed on stdout so far."""
@@ -166,10 +213,11 @@ def base_config(origin, target, primary="ORIGIN", origin_creds=None, target_cred
         "primary_cluster": primary,
         "proxy_listen_address": "127.0.0.1",
         "proxy_listen_port": 0,
-        "metrics_enabled": False,
+        "metrics_enabled": True,
+        "metrics_address": "127.0.0.1",
         "metrics_port": 0,
-        # $CQLSHIFT_TEST_LOG_LEVEL=debug for diagnosis (slower: a line per request).
-        "log_level": os.environ.get("CQLSHIFT_TEST_LOG_LEVEL", "info"),
+        # $DRIVER_TEST_PROXY_LOG_LEVEL=debug for diagnosis (slower: a line per request).
+        "log_level": os.environ.get("DRIVER_TEST_PROXY_LOG_LEVEL", "info"),
     }
     if origin_creds:
         config["origin_username"], config["origin_password"] = origin_creds
@@ -260,11 +308,12 @@ def proxy_env():
 
 @pytest.fixture
 def start_proxy():
-    """start_proxy(config) -> Proxy with exactly that config; stopped after the test."""
+    """start_proxy(config, **Proxy options) -> Proxy with exactly that config; stopped after
+    the test."""
     started = []
 
-    def start(config):
-        proxy = Proxy(config)
+    def start(config, **options):
+        proxy = Proxy(config, **options)
         started.append(proxy)
         return proxy
 
@@ -277,6 +326,23 @@ def start_proxy():
             errors.append(str(e))
     if errors:
         pytest.fail("\n".join(errors))
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text):
+    """Prometheus text format -> {(name, frozenset of (label, value)): float}."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        assert m, f"not a Prometheus sample line: {line!r}"
+        labels = frozenset(LABEL.findall(m.group(2) or ""))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
 
 
 def wait_until(predicate, timeout, what, interval=0.05):

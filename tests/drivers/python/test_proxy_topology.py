@@ -29,8 +29,10 @@ def host_endpoints(session):
 def test_a_single_proxy_is_the_whole_cluster(proxy_env, protocol_version):
     env = proxy_env()
     session = env.connect_proxy(protocol_version)
-    # stdout carries the listening line only; logs go to stderr.
-    assert env.proxy.stdout_lines() == [f"listening {env.proxy.host}:{env.proxy.port}"]
+    # stdout carries only the lines scripts wait for (the HTTP endpoints, then the clients'
+    # listener); logs go to stderr.
+    assert env.proxy.stdout_lines() == [f"http {env.proxy.http}",
+                                        f"listening {env.proxy.host}:{env.proxy.port}"]
     assert host_endpoints(session) == {(env.proxy.host, env.proxy.port)}, \
         "the driver must see the proxy, not Origin's or Target's nodes"
 

@@ -17,6 +17,8 @@ TEST_F(defaults, global_keys_match_the_reference) {
   EXPECT_FALSE(s.replace_cql_functions);
   EXPECT_EQ(s.async_handshake_timeout_ms, 4000);
   EXPECT_EQ(s.log_level, "info");
+  EXPECT_EQ(s.log_format_, log_format::text);
+  EXPECT_FALSE(s.config_watch);
   EXPECT_EQ(s.control_conn_max_protocol_version, 0x42);
   EXPECT_TRUE(s.blocked_protocol_versions.empty());
   EXPECT_EQ(s.system_queries_mode, cluster_name::origin);

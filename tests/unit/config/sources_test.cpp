@@ -18,6 +18,8 @@ const std::map<std::string, std::string> every_key{
     {"replace_cql_functions", "true"},
     {"async_handshake_timeout_ms", "4001"},
     {"log_level", "debug"},
+    {"log_format", "json"},
+    {"config_watch", "true"},
     {"control_conn_max_protocol_version", "4"},
     {"blocked_protocol_versions", "v2,DseV1"},
     {"proxy_topology_index", "1"},
@@ -77,6 +79,8 @@ void expect_every_key(const settings& s) {
   EXPECT_TRUE(s.replace_cql_functions);
   EXPECT_EQ(s.async_handshake_timeout_ms, 4001);
   EXPECT_EQ(s.log_level, "debug");
+  EXPECT_EQ(s.log_format_, log_format::json);
+  EXPECT_TRUE(s.config_watch);
   EXPECT_EQ(s.control_conn_max_protocol_version, 4);
   EXPECT_EQ(s.blocked_protocol_versions, (std::vector<std::uint8_t>{0x02, 0x41}));
   EXPECT_EQ(s.proxy_topology_index, 1);
