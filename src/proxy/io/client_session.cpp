@@ -145,6 +145,11 @@ void client_session::on_cluster_closed(cluster c, const std::string& why) {
     if (it == inflight_.end()) continue;
     send_error(s, protocol::error_code::server_error,
                "cqlshift: the connection to " + describe(c) + " broke: " + why);
+    // Counted against c when it was waiting for c (a request sent only to the other cluster
+    // fails because the client connection closes, not because of that cluster).
+    const pending& p = *it->second;
+    const int k = static_cast<int>(c);
+    if (p.sent[k] && !p.answered[k]) count_failed(p, side_of(c));
     finish(*it->second);
   }
   if (phase_ == phase::starting || phase_ == phase::authenticating) {

@@ -138,6 +138,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
   void release_stream(cluster c, std::int16_t id);
   // Once per request: the in-flight counters; the latency when the client got an answer.
   void count_done(const pending& p, bool answered);
+  // A request the client got an error for: proxy_failed_reads_total (by cluster) or
+  // proxy_failed_writes_total (by the side that failed).
+  void count_failed(const pending& p, observability::failed_side side);
+  static observability::failed_side side_of(cluster c) noexcept;
   void complete(pending& p);
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);
   void finish(pending& p);

@@ -139,6 +139,17 @@ int run_proxy(const config::settings& settings, const run_options& options) {
   // a socket of a worker's io_context) are destroyed with main_io and touch the worker's.
   std::vector<std::unique_ptr<worker>> workers;
   asio::io_context main_io(1);
+  // SPEC 12: SIGHUP reloads. Caught from the start, so that one sent while the proxy is still
+  // reaching the clusters does not end the process (the default action).
+  asio::signal_set hangup(main_io, SIGHUP);
+  std::function<void()> wait_for_hangup = [&] {
+    hangup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      reload(*ctx, options, "SIGHUP");
+      wait_for_hangup();
+    });
+  };
+  wait_for_hangup();
 
   tcp::acceptor acceptor(main_io);
   tcp::endpoint listen;
@@ -174,11 +185,6 @@ int run_proxy(const config::settings& settings, const run_options& options) {
   ctx->topology =
       make_proxy_topology(addresses, index, settings.proxy_topology_num_tokens, bound.port());
 
-  for (unsigned k = 0; k < thread_count; ++k)
-    workers.push_back(std::make_unique<worker>());
-  for (auto& w : workers)
-    w->thread = std::thread([&io = w->io] { io.run(); });
-
   auto origin = std::make_shared<control_connection>(ctx, cluster::origin, main_io);
   auto target = std::make_shared<control_connection>(ctx, cluster::target, main_io);
   bool serving = false;
@@ -200,15 +206,22 @@ int run_proxy(const config::settings& settings, const run_options& options) {
                         tcp::resolver::numeric_service)
                .begin();
       http = std::make_unique<observability::http_server>(main_io, at, make_endpoints(sources));
-    } catch (const std::exception& e) {
-      spdlog::critical("cannot serve the metrics and health endpoints on {}:{}: {}",
-                       settings.metrics_address, settings.metrics_port, e.what());
+    } catch (const boost::system::system_error& e) {
+      spdlog::critical("cannot serve the metrics and health endpoints on {}:{} (metrics_address, "
+                       "metrics_port): {}",
+                       settings.metrics_address, settings.metrics_port, e.code().message());
       return 1;
     }
     spdlog::info("metrics and health endpoints on http://{}",
                  endpoint_text(http->local_endpoint()));
     if (options.on_http) options.on_http(endpoint_text(http->local_endpoint()));
   }
+
+  // Started last: from here on, returning means stopping and joining them (below).
+  for (unsigned k = 0; k < thread_count; ++k)
+    workers.push_back(std::make_unique<worker>());
+  for (auto& w : workers)
+    w->thread = std::thread([&io = w->io] { io.run(); });
 
   const auto maybe_serve = [&] {
     // SPEC 9: serve only once both control connections are up.
@@ -223,16 +236,7 @@ int run_proxy(const config::settings& settings, const run_options& options) {
   origin->start(maybe_serve);
   target->start(maybe_serve);
 
-  // SPEC 12: SIGHUP reloads; so does a change of the file with config_watch.
-  asio::signal_set hangup(main_io, SIGHUP);
-  std::function<void()> wait_for_hangup = [&] {
-    hangup.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) return;
-      reload(*ctx, options, "SIGHUP");
-      wait_for_hangup();
-    });
-  };
-  wait_for_hangup();
+  // SPEC 12: a change of the file with config_watch reloads, as SIGHUP does.
   asio::steady_timer watch(main_io);
   std::optional<std::filesystem::file_time_type> seen;
   const auto modified = [&]() -> std::optional<std::filesystem::file_time_type> {

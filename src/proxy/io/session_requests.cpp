@@ -501,6 +501,21 @@ void client_session::release_stream(cluster c, std::int16_t id) {
   l.metrics->used_stream_ids.fetch_sub(1, std::memory_order_relaxed);
 }
 
+observability::failed_side client_session::side_of(cluster c) noexcept {
+  return c == cluster::origin ? observability::failed_side::origin
+                              : observability::failed_side::target;
+}
+
+void client_session::count_failed(const pending& p, observability::failed_side side) {
+  if (p.route.is_read) {
+    // A read goes to one cluster: the side is that cluster.
+    const std::size_t c = side == observability::failed_side::target ? 1 : 0;
+    observability::thread_metrics::add(metrics_.failed_reads[c]);
+  } else {
+    observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
+  }
+}
+
 void client_session::count_done(const pending& p, bool answered) {
   ctx_->inflight_requests.fetch_sub(1, std::memory_order_relaxed);
   const auto type = static_cast<std::size_t>(p.type);
@@ -542,10 +557,9 @@ void client_session::complete(pending& p) {
     if (r.failure != failed_on::none) {
       spdlog::debug("session: {} failed on {}", protocol::to_string(p.header.op),
                     to_string(r.failure));
-      const auto side = r.failure == failed_on::both     ? observability::failed_side::both
-                        : r.failure == failed_on::origin ? observability::failed_side::origin
-                                                         : observability::failed_side::target;
-      observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
+      count_failed(p, r.failure == failed_on::both     ? observability::failed_side::both
+                      : r.failure == failed_on::origin ? observability::failed_side::origin
+                                                       : observability::failed_side::target);
     }
     if (r.failure == failed_on::none && p.statement && p.statement->conditional) {
       // SPEC 4: a conditional write applied on one cluster and not on the other is reported
@@ -577,15 +591,7 @@ void client_session::complete(pending& p) {
   } else {
     const int c = p.sent[0] ? 0 : 1;
     answer = &*p.responses[c];
-    if (answer->header.op == opcode::error) {
-      if (p.route.is_read) {
-        observability::thread_metrics::add(metrics_.failed_reads[static_cast<std::size_t>(c)]);
-      } else {
-        const auto side =
-            c == 0 ? observability::failed_side::origin : observability::failed_side::target;
-        observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
-      }
-    }
+    if (answer->header.op == opcode::error) count_failed(p, side_of(static_cast<cluster>(c)));
   }
   if (p.statement && p.statement->kind == cql::statement_kind::use &&
       answer->header.op == opcode::result)
@@ -721,16 +727,11 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
     if (p.sent[c] && !p.answered[c] && legs_[c].metrics != nullptr)
       legs_[c].metrics->fail(observability::request_error::client_timeout);
   }
-  if (p.route.is_read) {
-    observability::thread_metrics::add(metrics_.failed_reads[p.sent[0] ? 0 : 1]);
-  } else {
-    const bool origin_silent = p.sent[0] && !p.answered[0];
-    const bool target_silent = p.sent[1] && !p.answered[1];
-    const auto side = origin_silent && target_silent ? observability::failed_side::both
-                      : origin_silent                ? observability::failed_side::origin
-                                                     : observability::failed_side::target;
-    observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
-  }
+  const bool origin_silent = p.sent[0] && !p.answered[0];
+  const bool target_silent = p.sent[1] && !p.answered[1];
+  count_failed(p, origin_silent && target_silent ? observability::failed_side::both
+                  : origin_silent                ? observability::failed_side::origin
+                                                 : observability::failed_side::target);
   if (p.route.is_read) {
     e.code = protocol::error_code::read_timeout;
     e.details = protocol::read_timeout_details{protocol::consistency::one, 0, 1, false};

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from conftest import CqlSim
-from proxy_support import ORIGIN_ADDRESS, TARGET_ADDRESS, wait_until
+from proxy_support import ORIGIN_ADDRESS, TARGET_ADDRESS, Proxy, wait_until
 from test_proxy_writes import user_table_reads
 
 KEYSPACE_DDL = ("CREATE KEYSPACE {ks} WITH replication = "
@@ -106,7 +106,7 @@ def test_reads_flip_to_target_under_load_without_errors(proxy_env):
 
 @pytest.mark.parametrize("prefix", ["cqlshift", "zdm"])
 def test_metrics_count_what_the_driver_sent(proxy_env, prefix):
-    env = proxy_env(metrics_prefix=prefix)
+    env = proxy_env(metrics_prefix=prefix, proxy_request_timeout_ms=1000)
     # No schema or token reads by the driver's control connection: every request counted is
     # one of the test's.
     session = env.connect_proxy(4, schema_metadata_enabled=False, token_metadata_enabled=False)
@@ -125,16 +125,20 @@ def test_metrics_count_what_the_driver_sent(proxy_env, prefix):
                                       "error": "WRITE_TIMEOUT", "count": 1})
     with pytest.raises(Exception):
         session.execute(insert, (99, "y"))
+    # And one Target does not answer at all: the proxy's deadline answers the client.
+    env.target.admin.post("/faults", {"opcode": "EXECUTE", "action": "no_reply", "count": 1})
+    with pytest.raises(Exception, match="no response from TARGET"):
+        session.execute(insert, (98, "z"), timeout=10)
     after = env.proxy.metrics()
 
     def delta(name, **labels):
         return value(after, f"{prefix}_{name}", **labels) - before.get(
             (f"{prefix}_{name}", frozenset(labels.items())), 0)
 
-    assert delta("proxy_request_duration_seconds_count", type="writes") == 31
+    assert delta("proxy_request_duration_seconds_count", type="writes") == 32
     assert delta("proxy_request_duration_seconds_count", type="reads_origin") == 12
     assert delta("proxy_request_duration_seconds_count", type="reads_target") == 0
-    assert delta("proxy_failed_writes_total", failed_on="target") == 1
+    assert delta("proxy_failed_writes_total", failed_on="target") == 2
     assert delta("proxy_failed_writes_total", failed_on="origin") == 0
     assert delta("proxy_failed_reads_total", cluster="origin") == 0
     def per_node(series, **labels):
@@ -143,6 +147,7 @@ def test_metrics_count_what_the_driver_sent(proxy_env, prefix):
                    and all(dict(ls).get(k) == w for k, w in labels.items()))
 
     assert per_node("target_requests_failed_total", error="write_timeout") == 1
+    assert per_node("target_requests_failed_total", error="client_timeout") == 1
     assert per_node("origin_requests_failed_total") == 0
     assert per_node("origin_request_duration_seconds_count", type="reads") >= 12
     assert per_node("target_request_duration_seconds_count", type="reads") == 0
@@ -261,3 +266,18 @@ def test_json_logs_and_config_watch(proxy_env):
     wait_until(lambda: env.proxy.get_json("/status")[1]["primary_cluster"] == "TARGET", 15,
                "the file change to be picked up")
     assert value(env.proxy.metrics(), "cqlshift_config_reloads_total", result="ok") == 1
+
+
+def test_a_busy_metrics_port_is_a_clear_error(proxy_env):
+    env = proxy_env()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        config = dict(env.proxy.config)
+        config["metrics_port"] = taken.getsockname()[1]
+        with pytest.raises(AssertionError) as failure:
+            Proxy(config)
+    message = str(failure.value)
+    assert "exited with status 1" in message
+    assert (f"cannot serve the metrics and health endpoints on 127.0.0.1:{config['metrics_port']} "
+            "(metrics_address, metrics_port): Address already in use") in message
