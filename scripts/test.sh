@@ -32,6 +32,11 @@ drivers=$(grep -Eo '^[0-9]+ passed, 0 failed$' "$log_dir/drivers.log" | tail -n 
 [[ -n $drivers && $drivers -gt 0 ]] || { echo "test.sh: no driver tests ran" >&2; exit 1; }
 passed=$((passed + drivers))
 
+# Not a measurement (CI machines are shared): a short run so the benchmark cannot rot; it
+# fails when a shadow read does not compare equal.
+step "bench smoke: bench/shadow_reads.py (1 round)"
+/usr/bin/python3 bench/shadow_reads.py --rounds 1 --reads 200 | tee "$log_dir/bench-shadow.log"
+
 step "configure + build: asan"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"

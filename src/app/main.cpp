@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
       "Once it accepts clients (both control connections up) it prints 'listening "
       "ADDRESS:PORT' on stdout. SIGINT/SIGTERM: stop accepting, let in-flight requests finish "
       "(shutdown_grace_ms), exit 0. SIGHUP reloads the config: primary_cluster, read_mode, "
-      "log_level, log_format, proxy_request_timeout_ms, async_handshake_timeout_ms and "
-      "replace_cql_functions apply at once; other changes wait for a restart.\n"
+      "shadow_compare, shadow_sample_rate, log_level, log_format, proxy_request_timeout_ms, "
+      "async_handshake_timeout_ms and replace_cql_functions apply at once; other changes wait "
+      "for a restart.\n"
       "With metrics_enabled it prints 'http ADDRESS:PORT' when /metrics, /health/liveness, "
       "/health/readiness and /status listen.\n"
       "Protocol versions: v3, v4, v5, DSE_V1, DSE_V2.");
@@ -102,11 +103,6 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (settings.read_mode_ != cqlshift::config::read_mode::primary_only)
-    spdlog::warn(
-        "config: read_mode {} is not implemented in this build; reads go to the "
-        "primary only",
-        cqlshift::config::to_string(settings.read_mode_));
   for (const std::string& key : settings.ignored_keys)
     spdlog::warn("config: {} is accepted for compatibility but has no effect in cqlshift", key);
   cqlshift::proxy::run_options options;

@@ -68,8 +68,10 @@ void add_cluster(std::vector<std::pair<std::string, std::string>>& out, const st
 }  // namespace
 
 bool is_live_key(std::string_view key) noexcept {
-  static constexpr std::array<std::string_view, 7> live = {"primary_cluster",
+  static constexpr std::array<std::string_view, 9> live = {"primary_cluster",
                                                            "read_mode",
+                                                           "shadow_compare",
+                                                           "shadow_sample_rate",
                                                            "log_level",
                                                            "proxy_request_timeout_ms",
                                                            "async_handshake_timeout_ms",
@@ -86,6 +88,9 @@ std::vector<std::pair<std::string, std::string>> describe(const settings& s) {
   out.emplace_back("read_mode", std::string(to_string(s.read_mode_)));
   out.emplace_back("replace_cql_functions", flag(s.replace_cql_functions));
   out.emplace_back("async_handshake_timeout_ms", std::to_string(s.async_handshake_timeout_ms));
+  out.emplace_back("shadow_compare", std::string(to_string(s.shadow_compare_)));
+  out.emplace_back("shadow_sample_rate", number(s.shadow_sample_rate));
+  out.emplace_back("shadow_queue_size", std::to_string(s.shadow_queue_size));
   out.emplace_back("log_level", s.log_level);
   out.emplace_back("log_format", std::string(to_string(s.log_format_)));
   out.emplace_back("config_watch", flag(s.config_watch));

@@ -117,11 +117,17 @@ std::vector<key_spec> build() {
   k.push_back(make("replace_cql_functions", boolean(&settings::replace_cql_functions)));
   k.push_back(make("async_handshake_timeout_ms",
                    integer(&settings::async_handshake_timeout_ms, 1, int_max)));
+  k.push_back(make("shadow_compare", [](settings& s, const raw_value& v) {
+    s.shadow_compare_ = parse_shadow_compare(v);
+  }));
+  k.push_back(make("shadow_sample_rate", [](settings& s, const raw_value& v) {
+    s.shadow_sample_rate = parse_number_in(v, 0.0, 1.0);
+  }));
+  k.push_back(make("shadow_queue_size", integer(&settings::shadow_queue_size, 1, 65536)));
   k.push_back(
       make("log_level", [](settings& s, const raw_value& v) { s.log_level = parse_log_level(v); }));
-  k.push_back(make("log_format", [](settings& s, const raw_value& v) {
-    s.log_format_ = parse_log_format(v);
-  }));
+  k.push_back(make("log_format",
+                   [](settings& s, const raw_value& v) { s.log_format_ = parse_log_format(v); }));
   k.push_back(make("config_watch", boolean(&settings::config_watch)));
   k.push_back(make("control_conn_max_protocol_version", [](settings& s, const raw_value& v) {
     s.control_conn_max_protocol_version = parse_protocol_version(v);

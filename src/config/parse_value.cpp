@@ -91,6 +91,20 @@ double parse_number(const raw_value& v, double min) {
   return value;
 }
 
+double parse_number_in(const raw_value& v, double min, double max) {
+  std::ostringstream expected_text;
+  expected_text << "a number from " << min << " to " << max;
+  const std::string expected = expected_text.str();
+  const std::string t = scalar_text(v, expected);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc{} || end != t.data() + t.size() || !std::isfinite(value) ||
+      value < min || value > max) {
+    reject(v, expected);
+  }
+  return value;
+}
+
 std::vector<std::string> parse_list(const raw_value& v) {
   std::vector<std::string> out;
   auto add = [&out](std::string_view item) {
@@ -161,6 +175,15 @@ log_format parse_log_format(const raw_value& v) {
   const std::string t = lower(scalar_text(v, expected));
   if (t == "text") return log_format::text;
   if (t == "json") return log_format::json;
+  reject(v, expected);
+}
+
+shadow_compare parse_shadow_compare(const raw_value& v) {
+  constexpr std::string_view expected = "rows, count or off (any case)";
+  const std::string t = lower(scalar_text(v, expected));
+  if (t == "rows") return shadow_compare::rows;
+  if (t == "count") return shadow_compare::count;
+  if (t == "off") return shadow_compare::off;
   reject(v, expected);
 }
 

@@ -30,6 +30,9 @@ read_mode parse_read_mode(const raw_value& v);
 // Normalised to trace, debug, info, warn, error or critical.
 std::string parse_log_level(const raw_value& v);
 log_format parse_log_format(const raw_value& v);
+shadow_compare parse_shadow_compare(const raw_value& v);
+// A number in [min, max].
+double parse_number_in(const raw_value& v, double min, double max);
 // One protocol version byte: 2..5 as "4", "v4", "V4"; DSE as "DseV1", "Dse_V1", ... (any case).
 std::uint8_t parse_protocol_version(const raw_value& v);
 // A list of them, duplicates dropped, order kept.

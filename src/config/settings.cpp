@@ -26,4 +26,16 @@ std::string_view to_string(log_format f) noexcept {
   return f == log_format::json ? "json" : "text";
 }
 
+std::string_view to_string(shadow_compare c) noexcept {
+  switch (c) {
+    case shadow_compare::off:
+      return "off";
+    case shadow_compare::count:
+      return "count";
+    case shadow_compare::rows:
+      return "rows";
+  }
+  return "unknown";
+}
+
 }  // namespace cqlshift::config

@@ -261,6 +261,7 @@ bool read_head(token_stream& ts, statement_info& info) {
 struct tail {
   bool has_if = false;        // an IF outside brackets
   bool one_statement = true;  // nothing but ';' after the first top-level ';'
+  bool has_order_by = false;  // ORDER BY outside brackets
 };
 
 // Takes every remaining token. Cassandra accepts one statement per text, followed by any
@@ -279,6 +280,8 @@ tail read_tail(token_stream& ts) {
       out.one_statement = false;
     } else if (t.is_keyword("if")) {
       out.has_if = true;
+    } else if (t.is_keyword("order") && ts.peek().is_keyword("by")) {
+      out.has_order_by = true;
     }
   }
 }
@@ -306,6 +309,7 @@ statement_info read(std::string_view cql) {
   } else {
     info.conditional = false;
   }
+  info.ordered = info.kind == statement_kind::select && rest.has_order_by;
   return info;
 }
 

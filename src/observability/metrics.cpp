@@ -12,7 +12,7 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-constexpr std::array<std::string_view, 2> cluster_labels = {"origin", "target"};
+constexpr std::array<std::string_view, 3> cluster_labels = {"origin", "target", "async"};
 constexpr std::array<std::string_view, 3> type_labels = {"reads_origin", "reads_target", "writes"};
 constexpr std::array<std::string_view, 3> side_labels = {"origin", "target", "both"};
 
@@ -141,12 +141,32 @@ void histogram::add_to(ClientMetric::Histogram& out) const {
   out.sample_sum += static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9;
 }
 
+std::string_view to_string(shadow_outcome o) noexcept {
+  switch (o) {
+    case shadow_outcome::match:
+      return "match";
+    case shadow_outcome::mismatch:
+      return "mismatch";
+    case shadow_outcome::error:
+      return "error";
+    case shadow_outcome::timeout:
+      return "timeout";
+    case shadow_outcome::dropped:
+      return "dropped";
+    case shadow_outcome::skipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
 thread_metrics::thread_metrics(std::shared_ptr<const std::vector<double>> origin_bounds,
                                std::shared_ptr<const std::vector<double>> target_bounds)
     : durations{histogram(origin_bounds), histogram(target_bounds), histogram(origin_bounds)} {}
 
 metrics::metrics(std::size_t threads, const buckets_ms& buckets)
-    : origin_bounds_(seconds_of(buckets.origin)), target_bounds_(seconds_of(buckets.target)) {
+    : origin_bounds_(seconds_of(buckets.origin)),
+      target_bounds_(seconds_of(buckets.target)),
+      async_bounds_(seconds_of(buckets.async.empty() ? buckets.origin : buckets.async)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
     threads_.push_back(std::make_unique<thread_metrics>(origin_bounds_, target_bounds_));
 }
@@ -155,10 +175,18 @@ node_metrics& metrics::node(std::size_t thread, cluster_index cluster, const std
   std::lock_guard lock(nodes_mutex_);
   auto& slot = nodes_[{static_cast<int>(cluster), address, thread}];
   if (!slot) {
-    slot = std::make_unique<node_metrics>(cluster == cluster_index::origin ? origin_bounds_
-                                                                           : target_bounds_);
+    slot = std::make_unique<node_metrics>(cluster == cluster_index::origin   ? origin_bounds_
+                                          : cluster == cluster_index::target ? target_bounds_
+                                                                             : async_bounds_);
   }
   return *slot;
+}
+
+table_counts<shadow_outcome_count>::by_table metrics::shadow_totals() const {
+  table_counts<shadow_outcome_count>::by_table out;
+  for (const auto& t : threads_)
+    t->shadow.add_to(out);
+  return out;
 }
 
 std::vector<MetricFamily> metrics::collect(std::string_view prefix,
@@ -233,7 +261,8 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
 
   // Per node, for each cluster: the shards of every thread summed by address.
   std::lock_guard lock(nodes_mutex_);
-  for (std::size_t c = 0; c < 2; ++c) {
+  for (std::size_t c = 0; c < 3; ++c) {
+    const bool async = c == static_cast<std::size_t>(cluster_index::async);
     const std::string side(cluster_labels[c]);
     auto failed = family(prefix, side + "_requests_failed_total",
                          "Requests a " + side + " node failed, by error", MetricType::Counter);
@@ -247,6 +276,8 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
     auto stream_ids =
         family(prefix, side + "_used_stream_ids_total",
                "Stream ids in use on connections to " + side + " nodes", MetricType::Gauge);
+    auto async_inflight = family(prefix, "async_inflight_requests_total",
+                                 "Shadow reads in flight to a node", MetricType::Gauge);
     for (auto it = nodes_.begin(); it != nodes_.end();) {
       const auto& [key, first] = *it;
       if (std::get<0>(key) != static_cast<int>(c)) {
@@ -261,6 +292,7 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
       double conns = 0;
       double failures = 0;
       double ids = 0;
+      double in = 0;
       for (; it != nodes_.end() && std::get<0>(it->first) == static_cast<int>(c) &&
              std::get<1>(it->first) == address;
            ++it) {
@@ -272,6 +304,7 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
         conns += load(n.connections);
         failures += load(n.failed_connections);
         ids += load(n.used_stream_ids);
+        in += load(n.inflight);
       }
       for (std::size_t e = 0; e < request_error_count; ++e) {
         failed.metric.push_back(counter(
@@ -283,12 +316,14 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
       connections.metric.push_back(gauge({{"node", address}}, conns));
       failed_conns.metric.push_back(counter({{"node", address}}, failures));
       stream_ids.metric.push_back(gauge({{"node", address}}, ids));
+      if (async) async_inflight.metric.push_back(gauge({{"node", address}}, in));
     }
     out.push_back(std::move(failed));
     out.push_back(std::move(node_durations));
     out.push_back(std::move(connections));
     out.push_back(std::move(failed_conns));
     out.push_back(std::move(stream_ids));
+    if (async) out.push_back(std::move(async_inflight));
   }
 
   // cqlshift's own series.
@@ -309,6 +344,33 @@ std::vector<MetricFamily> metrics::collect(std::string_view prefix,
                     MetricType::Counter);
   lwt.metric.push_back(counter({}, disagreements));
   out.push_back(std::move(lwt));
+  auto shadow = family(prefix, "shadow_reads_total",
+                       "Shadow reads to the secondary by table and outcome: match, mismatch, "
+                       "error, timeout, dropped (not sent), skipped (not compared)",
+                       MetricType::Counter);
+  for (const auto& [table, counts] : shadow_totals()) {
+    for (std::size_t o = 0; o < shadow_outcome_count; ++o) {
+      shadow.metric.push_back(counter(
+          {{"outcome", std::string(to_string(static_cast<shadow_outcome>(o)))}, {"table", table}},
+          static_cast<double>(counts[o])));
+    }
+  }
+  out.push_back(std::move(shadow));
+  auto by_table = family(prefix, "failed_writes_by_table_total",
+                         "Writes that failed, by table (ks.table, or (batch) for BATCH "
+                         "messages) and the cluster(s) that failed them",
+                         MetricType::Counter);
+  table_counts<3>::by_table writes;
+  for (const auto& t : threads_)
+    t->failed_writes_by_table.add_to(writes);
+  for (const auto& [table, counts] : writes) {
+    for (std::size_t side = 0; side < 3; ++side) {
+      by_table.metric.push_back(
+          counter({{"failed_on", std::string(side_labels[side])}, {"table", table}},
+                  static_cast<double>(counts[side])));
+    }
+  }
+  out.push_back(std::move(by_table));
   return out;
 }
 

@@ -44,7 +44,7 @@ decision route_statement(const cql::statement_info& s, std::string_view session_
     if (table != virtual_table::none) return {destination::proxy, true, table};
   }
   if (is_system_keyspace(keyspace)) return {destination_of(r.system_queries), true};
-  return {destination_of(r.primary), true};
+  return {destination_of(r.primary), true, virtual_table::none, r.shadow_reads};
 }
 
 decision route_message(protocol::opcode op) noexcept {

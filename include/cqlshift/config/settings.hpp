@@ -16,12 +16,16 @@ namespace cqlshift::config {
 enum class cluster_name : std::uint8_t { origin, target };
 enum class read_mode : std::uint8_t { primary_only, dual_async_on_secondary };
 enum class log_format : std::uint8_t { text, json };
+// What a shadow read (read_mode DUAL_ASYNC_ON_SECONDARY) compares: nothing, the row counts,
+// or the rows themselves.
+enum class shadow_compare : std::uint8_t { off, count, rows };
 
 // The reference's spellings (ORIGIN, PRIMARY_ONLY, ...), as accepted in configs and shown in
 // /status.
 std::string_view to_string(cluster_name c) noexcept;
 std::string_view to_string(read_mode m) noexcept;
-std::string_view to_string(log_format f) noexcept;  // "text", "json"
+std::string_view to_string(log_format f) noexcept;      // "text", "json"
+std::string_view to_string(shadow_compare c) noexcept;  // "off", "count", "rows"
 
 // The reference proxy's latency buckets, in milliseconds. A function, not a variable, so that a
 // settings object built during static initialisation never copies an unconstructed vector.
@@ -48,9 +52,14 @@ struct settings {
   read_mode read_mode_ = read_mode::primary_only;
   bool replace_cql_functions = false;
   int async_handshake_timeout_ms = 4000;
-  std::string log_level = "info";  // normalised: trace debug info warn error critical
+  // Shadow reads (SPEC 11): what is compared, the fraction of shadow reads compared, and how
+  // many shadow reads one client connection may have waiting or in flight (more are dropped).
+  shadow_compare shadow_compare_ = shadow_compare::rows;
+  double shadow_sample_rate = 1.0;
+  int shadow_queue_size = 512;
+  std::string log_level = "info";             // normalised: trace debug info warn error critical
   log_format log_format_ = log_format::text;  // text lines, or one JSON object per line
-  bool config_watch = false;  // reload when the config file changes, as on SIGHUP
+  bool config_watch = false;                  // reload when the config file changes, as on SIGHUP
   std::uint8_t control_conn_max_protocol_version = 0x42;  // DSE_V2, the version byte
   std::vector<std::uint8_t> blocked_protocol_versions;    // version bytes, no duplicates
 

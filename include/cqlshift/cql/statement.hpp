@@ -53,6 +53,7 @@ struct statement_info {
   // lightweight transaction, whose [applied] column the proxy compares.
   bool conditional = false;
   bool select_json = false;  // SELECT JSON ...
+  bool ordered = false;      // SELECT ... ORDER BY: rows come in the order the query asks
   bool lexed = true;  // false when the text did not lex (or could not be read); kind is other
 
   bool operator==(const statement_info&) const = default;

@@ -60,7 +60,9 @@ class histogram {
   std::atomic<std::uint64_t> sum_ns_{0};
 };
 
-enum class cluster_index : std::uint8_t { origin = 0, target = 1 };
+// The node series' clusters: origin and target (request connections), async (the shadow-read
+// connections to the secondary, SPEC 11).
+enum class cluster_index : std::uint8_t { origin = 0, target = 1, async = 2 };
 // proxy_request_duration_seconds and proxy_inflight_requests_total `type`.
 enum class request_type : std::uint8_t { reads_origin = 0, reads_target = 1, writes = 2 };
 // proxy_failed_writes_total `failed_on`.
@@ -77,10 +79,53 @@ struct node_metrics {
   std::atomic<std::int64_t> connections{0};
   std::atomic<std::uint64_t> failed_connections{0};
   std::atomic<std::int64_t> used_stream_ids{0};
+  std::atomic<std::int64_t> inflight{0};  // async_inflight_requests_total (async nodes only)
 
   void fail(request_error e) noexcept {
     failed[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed);
   }
+};
+
+// shadow_reads_total `outcome` (SPEC 11): compared and equal, compared and different, the
+// secondary answered an error, the secondary did not answer in time, not sent (queue full or
+// shadow connection unavailable), sent but not compared (sampling, shadow_compare off, or the
+// primary failed).
+enum class shadow_outcome : std::uint8_t { match, mismatch, error, timeout, dropped, skipped };
+inline constexpr std::size_t shadow_outcome_count = 6;
+std::string_view to_string(shadow_outcome o) noexcept;
+
+// Counts by table ("ks.table") and one more label with N values, for one worker thread. Under
+// the thread's own mutex, which only a scrape also takes (these count on paths off the
+// client's: shadow-read outcomes, write failures). Past max_tables distinct tables, counted
+// under "(other)", so that a client naming random tables cannot grow the series without bound.
+template <std::size_t N>
+class table_counts {
+ public:
+  using by_table = std::map<std::string, std::array<std::uint64_t, N>, std::less<>>;
+  static constexpr std::size_t max_tables = 1000;
+
+  void add(std::string_view table, std::size_t index) {
+    std::lock_guard lock(mutex_);
+    auto it = counts_.find(table);
+    if (it == counts_.end()) {
+      const std::string_view key = counts_.size() < max_tables ? table : "(other)";
+      it = counts_.try_emplace(std::string(key)).first;
+    }
+    ++it->second[index];
+  }
+  // Adds these counts to `out` (a scrape sums the threads).
+  void add_to(by_table& out) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [table, counts] : counts_) {
+      auto& sum = out[table];
+      for (std::size_t i = 0; i < N; ++i)
+        sum[i] += counts[i];
+    }
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  by_table counts_;
 };
 
 // The proxy-level series as seen by one worker thread.
@@ -99,6 +144,19 @@ struct thread_metrics {
   static void add(std::atomic<std::uint64_t>& c) noexcept {
     c.fetch_add(1, std::memory_order_relaxed);
   }
+
+  // One shadow read's outcome, by table (shadow_reads_total).
+  void count_shadow(std::string_view table, shadow_outcome o) {
+    shadow.add(table, static_cast<std::size_t>(o));
+  }
+  // One write (a request sent to both clusters) that failed, by table and failed_on
+  // (failed_writes_by_table_total, SPEC 15's per-table write failures).
+  void count_failed_write(std::string_view table, failed_side side) {
+    failed_writes_by_table.add(table, static_cast<std::size_t>(side));
+  }
+
+  table_counts<shadow_outcome_count> shadow;
+  table_counts<3> failed_writes_by_table;
 };
 
 // Values the process knows at scrape time rather than counts.
@@ -113,6 +171,7 @@ class metrics {
   struct buckets_ms {
     std::vector<double> origin;
     std::vector<double> target;
+    std::vector<double> async;  // empty: the origin buckets
   };
 
   metrics(std::size_t threads, const buckets_ms& buckets);
@@ -123,6 +182,9 @@ class metrics {
   // lock: sessions call it once per cluster connection, not per request). Never freed, so
   // the reference stays valid for the process's life.
   node_metrics& node(std::size_t thread, cluster_index cluster, const std::string& address);
+
+  // shadow_reads_total summed over the threads, by table.
+  table_counts<shadow_outcome_count>::by_table shadow_totals() const;
 
   std::atomic<std::uint64_t> reloads_ok{0};
   std::atomic<std::uint64_t> reloads_failed{0};
@@ -136,6 +198,7 @@ class metrics {
  private:
   std::shared_ptr<const std::vector<double>> origin_bounds_;
   std::shared_ptr<const std::vector<double>> target_bounds_;
+  std::shared_ptr<const std::vector<double>> async_bounds_;
   std::vector<std::unique_ptr<thread_metrics>> threads_;
 
   mutable std::mutex nodes_mutex_;

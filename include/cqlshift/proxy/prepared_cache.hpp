@@ -10,6 +10,7 @@
 
 #include "cqlshift/cql/statement.hpp"
 #include "cqlshift/protocol/primitives.hpp"
+#include "cqlshift/protocol/rows_metadata.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +39,11 @@ struct prepared_entry {
   std::string query;                    // as the client wrote it
   std::vector<now_marker> now_markers;  // ascending bind_index; empty: nothing to fill
   bool virtual_table = false;           // answered by the proxy (system.local / system.peers)
+  // For shadow-read reports (SPEC 11), from the primary's PREPARED: the bind markers of the
+  // partition key (index among the values the client binds, and its spec), and the result
+  // columns, whose names an EXECUTE with skip_metadata does not get back.
+  std::vector<std::pair<std::uint16_t, protocol::column_spec>> partition_key;
+  std::vector<protocol::column_spec> result_columns;
 };
 
 class prepared_cache {

@@ -25,10 +25,12 @@ enum class virtual_table : std::uint8_t { none, local, peers, peers_v2 };
 
 enum class destination : std::uint8_t { origin, target, both, proxy };
 
-// The part of the settings snapshot routing reads: primary_cluster and system_queries_mode.
+// The part of the settings snapshot routing reads: primary_cluster, system_queries_mode and
+// whether read_mode is DUAL_ASYNC_ON_SECONDARY.
 struct routing_settings {
   cluster primary = cluster::origin;
   cluster system_queries = cluster::origin;
+  bool shadow_reads = false;
 };
 
 struct decision {
@@ -37,6 +39,9 @@ struct decision {
   // including those the proxy answers itself.
   bool is_read = false;
   virtual_table table = virtual_table::none;  // set when to == proxy
+  // A read of user data sent to the primary that also goes to the secondary as a shadow read
+  // (SPEC 11): never set for system keyspaces, virtual tables or writes.
+  bool shadow = false;
   bool operator==(const decision&) const = default;
 };
 

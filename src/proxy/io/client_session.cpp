@@ -30,6 +30,8 @@ client_session::client_session(std::shared_ptr<proxy_context> ctx, asio::ip::tcp
                                                   ctx_->settings.max_frame_size_bytes)) {}
 
 client_session::~client_session() {
+  for (cluster c : {cluster::origin, cluster::target})
+    close_shadow_link(c, false);
   if (counted_) ctx_->client_connections.fetch_sub(1, std::memory_order_relaxed);
   for (leg& l : legs_) {
     if (l.metrics == nullptr) continue;
@@ -164,6 +166,8 @@ void client_session::on_cluster_closed(cluster c, const std::string& why) {
 void client_session::close() {
   if (phase_ == phase::closed) return;
   phase_ = phase::closed;
+  for (cluster c : {cluster::origin, cluster::target})
+    close_shadow_link(c, false);
   for (leg& l : legs_)
     if (l.stream) l.stream->close();
   for (auto& [stream, p] : inflight_) {

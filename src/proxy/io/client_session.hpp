@@ -18,7 +18,9 @@
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
+#include "cqlshift/proxy/prepared_cache.hpp"
 #include "cqlshift/proxy/routing.hpp"
+#include "cqlshift/proxy/shadow_compare.hpp"
 #include "cqlshift/proxy/stream_ids.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -28,6 +30,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,7 +71,55 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::vector<std::size_t> now_indexes;  // PREPARE: the markers put in place of now()
     // EXECUTE, BATCH: Target's ids and the client's, to translate Target's UNPREPARED back.
     std::vector<std::pair<protocol::bytes, protocol::bytes>> target_ids;
-    bool done = false;  // answered to the client; still waits for late cluster responses
+    bool done = false;         // answered to the client; still waits for late cluster responses
+    std::uint64_t shadow = 0;  // the shadow read sent with it (SPEC 11), 0 for none
+  };
+
+  // A read sent to the secondary as well (SPEC 11), on the session's shadow connection to that
+  // cluster; compared with the primary's answer when both are in.
+  struct shadow_read {
+    std::uint64_t id = 0;
+    cluster to = cluster::target;  // the secondary
+    std::string table;             // "ks.table", the metrics label
+    std::string keyspace;          // the USE keyspace the read needs on the link ("" none)
+    protocol::bytes frame;         // the encoded request; its stream id is set when sent
+    std::shared_ptr<const prepared_entry> entry;  // EXECUTE: to re-prepare on UNPREPARED
+    bool reprepared = false;
+    bool preparing = false;  // the link is re-preparing the statement for it
+    bool sent = false;
+    std::int16_t stream = -1;
+    bool compare = false;  // sampled for comparison (shadow_compare and shadow_sample_rate)
+    compare_mode mode = compare_mode::rows;
+    bool ordered = false;                                   // rows compare in order
+    std::vector<std::optional<protocol::bytes>> pk_values;  // bound partition key, as in entry
+    std::string query;                                      // simple statements: for DEBUG logs
+    bool secondary_done = false;  // answered with a result (errors and timeouts end the read)
+    bool primary_done = false;
+    bool primary_ok = false;  // the primary answered with a result
+    std::optional<protocol::frame> primary;
+    std::optional<protocol::frame> secondary;
+    std::size_t retained = 0;  // bytes of the two answers held
+    std::chrono::steady_clock::time_point sent_at;
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+  };
+
+  // The session's own connection to one cluster for shadow reads: its own handshake, stream
+  // ids and keyspace, so that nothing on it can delay or fail the client's requests.
+  struct shadow_link {
+    enum class state : std::uint8_t { connecting, ready, failed };
+    state st = state::connecting;
+    std::uint64_t generation = 0;  // tells its handshake coroutine from a later link's
+    std::shared_ptr<net::frame_stream> stream;
+    std::unique_ptr<stream_ids> ids;
+    std::vector<std::uint64_t> by_stream;  // shadow read id per stream id; 0 free
+    boost::asio::ip::tcp::endpoint node;
+    observability::node_metrics* metrics = nullptr;
+    std::unique_ptr<boost::asio::steady_timer> handshake_deadline;
+    std::string keyspace;      // the link's USE keyspace
+    std::string use_keyspace;  // a USE in flight sets this one
+    std::int16_t use_stream = -1;
+    std::deque<std::uint64_t> waiting;  // not sent yet (handshake, USE, no free stream id)
+    std::size_t live = 0;               // waiting or in flight: at most shadow_queue_size
   };
 
   struct leg {
@@ -122,8 +173,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
                       std::span<const std::optional<protocol::bytes>> values);
   // Sends f to the clusters p->route names; bodies[c], when engaged, replaces f's body for
   // cluster c (a rewritten, uncompressed message with f's envelope).
+  // `shadow`: the shadow read to send once the request is on its way (SPEC 11).
   void dispatch(std::unique_ptr<pending> p, const protocol::frame& f,
-                const std::array<std::optional<protocol::bytes>, 2>& bodies = {});
+                const std::array<std::optional<protocol::bytes>, 2>& bodies = {},
+                std::unique_ptr<shadow_read> shadow = nullptr);
   void send_unprepared(std::int16_t stream, const protocol::bytes& client_id);
   // Encodes a rewritten request with the client's envelope into out; when the codec refuses
   // it, answers the client with an error and returns false.
@@ -146,6 +199,40 @@ class client_session : public std::enable_shared_from_this<client_session> {
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);
   void finish(pending& p);
   void forget(pending& p);
+
+  // session_shadow.cpp (SPEC 11)
+  // The shadow read for a read about to go to the primary; null when none is sent (counted).
+  // `message` is the client's decoded QUERY or EXECUTE; `entry` its prepared entry.
+  std::unique_ptr<shadow_read> make_shadow(const pending& p, const protocol::frame& f,
+                                           const protocol::envelope& env, protocol::request message,
+                                           std::shared_ptr<const prepared_entry> entry);
+  void start_shadow(pending& p, std::unique_ptr<shadow_read> r);
+  void shadow_primary_done(pending& p);
+  shadow_link* shadow_link_to(cluster c);
+  boost::asio::awaitable<void> run_shadow_link(std::shared_ptr<client_session> self, cluster c,
+                                               std::uint64_t generation);
+  void on_shadow_ready(cluster c);
+  void on_shadow_frame(cluster c, protocol::frame f);
+  void on_shadow_timeout(std::uint64_t id);
+  void fail_shadow_link(cluster c, const std::string& why);
+  // Ends the reads still waiting for the link: counted (dropped, or error when sent) unless
+  // the client connection itself is closing.
+  void close_shadow_link(cluster c, bool count);
+  void retire_idle_shadow_links(std::optional<cluster> keep);
+  void flush_shadow(cluster c);
+  bool send_shadow(shadow_link& l, cluster c, shadow_read& r);
+  // A request of the proxy's own (USE, PREPARE) on stream `id` of the link, its answer going
+  // to `owner` (a shadow read's id, or the USE marker). False when it does not encode.
+  bool send_link_request(shadow_link& l, std::int16_t id, std::uint64_t owner,
+                         const protocol::request& message);
+  void shadow_secondary_done(shadow_link& l, shadow_read& r);
+  void conclude_shadow(shadow_read& r);
+  // A ROWS answer's paging state, from its metadata only; nullopt when none.
+  std::optional<protocol::bytes> paging_state_of(const protocol::frame& f) const;
+  void remember_page(const protocol::bytes& primary_state, protocol::bytes secondary_state);
+  void end_shadow(std::uint64_t id, observability::shadow_outcome o);
+  void log_mismatch(const shadow_read& r, const protocol::rows_result& primary,
+                    const protocol::rows_result& secondary, const shadow_difference& d);
 
   std::shared_ptr<proxy_context> ctx_;
   observability::thread_metrics& metrics_;
@@ -172,6 +259,18 @@ class client_session : public std::enable_shared_from_this<client_session> {
   std::vector<std::unique_ptr<pending>> orphans_;  // answered, waiting for late responses
   std::uint64_t next_serial_ = 1;
   bool counted_ = false;
+
+  // Shadow reads (SPEC 11).
+  std::optional<protocol::frame> startup_frame_;  // replayed on shadow connections
+  protocol::bytes client_auth_token_;  // the client's first AUTH_RESPONSE token, likewise
+  std::array<std::unique_ptr<shadow_link>, 2> shadow_links_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<shadow_read>> shadows_;
+  std::uint64_t next_shadow_ = 1;
+  std::size_t shadow_retained_ = 0;  // bytes of answers held for comparison
+  // The primary's paging state -> the secondary's for the same page, so that the next page
+  // of a paged read compares with the same page (oldest forgotten first).
+  std::unordered_map<std::string, protocol::bytes> shadow_pages_;
+  std::deque<std::string> shadow_pages_order_;
 };
 
 }  // namespace cqlshift::proxy

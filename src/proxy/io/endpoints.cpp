@@ -61,6 +61,47 @@ json::object cluster_state(const endpoint_sources& s, cluster c) {
   return o;
 }
 
+// SPEC 11: per table, how the secondary's answers compared with the primary's. `ready` is the
+// operator's glance: every compared read matched and none failed on the secondary.
+json::object shadow_state(const proxy_context& ctx) {
+  using observability::shadow_outcome;
+  json::object tables;
+  std::uint64_t compared_total = 0;
+  std::uint64_t mismatches_total = 0;
+  std::uint64_t failures_total = 0;
+  for (const auto& [table, counts] : ctx.metrics.shadow_totals()) {
+    const auto n = [&](shadow_outcome o) { return counts[static_cast<std::size_t>(o)]; };
+    const std::uint64_t compared = n(shadow_outcome::match) + n(shadow_outcome::mismatch);
+    compared_total += compared;
+    mismatches_total += n(shadow_outcome::mismatch);
+    failures_total += n(shadow_outcome::error) + n(shadow_outcome::timeout);
+    tables[table] = json::object{
+        {"compared", compared},
+        {"matches", n(shadow_outcome::match)},
+        {"mismatches", n(shadow_outcome::mismatch)},
+        {"mismatch_rate", compared == 0 ? 0.0
+                                        : static_cast<double>(n(shadow_outcome::mismatch)) /
+                                              static_cast<double>(compared)},
+        {"errors", n(shadow_outcome::error)},
+        {"timeouts", n(shadow_outcome::timeout)},
+        {"dropped", n(shadow_outcome::dropped)},
+        {"skipped", n(shadow_outcome::skipped)}};
+  }
+  const bool on = ctx.live.read_mode.load() == config::read_mode::dual_async_on_secondary;
+  return {{"enabled", on},
+          {"secondary", std::string(to_string(other(ctx.primary())))},
+          {"compare", std::string(config::to_string(ctx.live.shadow_compare.load()))},
+          {"sample_rate", ctx.live.shadow_sample_rate.load()},
+          {"compared", compared_total},
+          {"mismatches", mismatches_total},
+          {"secondary_failures", failures_total},
+          {"agreement", compared_total == 0
+                            ? json::value(nullptr)
+                            : json::value(1.0 - static_cast<double>(mismatches_total) /
+                                                    static_cast<double>(compared_total))},
+          {"tables", std::move(tables)}};
+}
+
 http_response status(const endpoint_sources& s) {
   const proxy_context& ctx = *s.ctx;
   const auto active = ctx.active();
@@ -77,6 +118,7 @@ http_response status(const endpoint_sources& s) {
                     {"read_mode", std::string(config::to_string(ctx.live.read_mode.load()))},
                     {"replace_cql_functions", ctx.live.replace_cql_functions.load()},
                     {"proxy_request_timeout_ms", ctx.live.request_timeout_ms.load()},
+                    {"shadow_reads", shadow_state(ctx)},
                     {"origin", cluster_state(s, cluster::origin)},
                     {"target", cluster_state(s, cluster::target)},
                     {"client_connections", ctx.client_connections.load()},

@@ -34,6 +34,8 @@ struct live_settings {
   std::atomic<bool> replace_cql_functions;
   std::atomic<int> request_timeout_ms;
   std::atomic<int> async_handshake_timeout_ms;
+  std::atomic<config::shadow_compare> shadow_compare;
+  std::atomic<double> shadow_sample_rate;
 };
 
 struct proxy_context {

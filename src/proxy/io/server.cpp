@@ -118,6 +118,8 @@ void reload(proxy_context& ctx, const run_options& options, std::string_view why
   merged->log_format_ = next.log_format_;
   merged->proxy_request_timeout_ms = next.proxy_request_timeout_ms;
   merged->async_handshake_timeout_ms = next.async_handshake_timeout_ms;
+  merged->shadow_compare_ = next.shadow_compare_;
+  merged->shadow_sample_rate = next.shadow_sample_rate;
   ctx.live.apply(*merged);
   observability::configure_logging(merged->log_level, merged->log_format_);
   ctx.set_active(std::move(merged));
@@ -207,9 +209,10 @@ int run_proxy(const config::settings& settings, const run_options& options) {
                .begin();
       http = std::make_unique<observability::http_server>(main_io, at, make_endpoints(sources));
     } catch (const boost::system::system_error& e) {
-      spdlog::critical("cannot serve the metrics and health endpoints on {}:{} (metrics_address, "
-                       "metrics_port): {}",
-                       settings.metrics_address, settings.metrics_port, e.code().message());
+      spdlog::critical(
+          "cannot serve the metrics and health endpoints on {}:{} (metrics_address, "
+          "metrics_port): {}",
+          settings.metrics_address, settings.metrics_port, e.code().message());
       return 1;
     }
     spdlog::info("metrics and health endpoints on http://{}",

@@ -4,6 +4,7 @@
 // AUTH_SUCCESS only when both clusters accepted.
 
 #include "client_session.hpp"
+#include "sasl.hpp"
 
 #include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
@@ -43,16 +44,6 @@ asio::awaitable<boost::system::error_code> connect_with_timeout(asio::ip::tcp::s
     co_return asio::error::timed_out;
   }
   co_return std::get<0>(std::get<0>(result));
-}
-
-// SASL PLAIN initial response: authzid (empty), authcid, password, NUL-separated.
-protocol::bytes plain_token(const std::string& user, const std::string& password) {
-  protocol::bytes t;
-  t.push_back(0);
-  t.insert(t.end(), user.begin(), user.end());
-  t.push_back(0);
-  t.insert(t.end(), password.begin(), password.end());
-  return t;
 }
 
 }  // namespace
@@ -142,6 +133,7 @@ void client_session::on_client_frame(protocol::frame f) {
     case opcode::startup:
       if (phase_ != phase::starting || legs_[0].stream) break;
       startup_stream_ = f.header.stream;
+      startup_frame_ = f;  // shadow connections replay it (SPEC 11)
       asio::co_spawn(client_->get_executor(), open_clusters(shared_from_this(), std::move(f)),
                      asio::detached);
       return;
@@ -283,14 +275,8 @@ void client_session::on_startup_answered(cluster c, protocol::frame f) {
     // The proxy logs in to the other cluster itself (SASL PLAIN).
     const config::cluster_settings& creds =
         other_cluster == cluster::origin ? ctx_->settings.origin : ctx_->settings.target;
-    protocol::auth_response r;
-    r.token = plain_token(creds.username, creds.password);
-    auto body = protocol::encode_request(r, v);
-    protocol::frame_header h;
-    h.version = version_;
-    h.stream = 0;
-    h.op = opcode::auth_response;
-    leg_of(other_cluster).stream->send(protocol::encode_frame(h, *body));
+    leg_of(other_cluster)
+        .stream->send(auth_response_frame(version_, plain_token(creds.username, creds.password)));
   }
   phase_ = phase::authenticating;
   // The client sees the auth-primary's own AUTHENTICATE (its authenticator class).
@@ -301,6 +287,18 @@ void client_session::on_startup_answered(cluster c, protocol::frame f) {
 }
 
 void client_session::on_client_auth_response(protocol::frame f) {
+  if (client_auth_token_.empty()) {
+    // Kept (in memory only, never logged) for the shadow connection's own handshake.
+    if (auto body = body_of(f)) {
+      if (auto opened = protocol::open_body(f.header, *body)) {
+        const auto v = protocol::to_protocol_version(version_);
+        if (auto m = protocol::decode_request(opcode::auth_response, *v, opened->message)) {
+          if (auto& token = std::get<protocol::auth_response>(*m).token)
+            client_auth_token_ = *token;
+        }
+      }
+    }
+  }
   leg& l = leg_of(*auth_primary_);
   l.stream->send(protocol::encode_frame(f.header, f.body));
 }

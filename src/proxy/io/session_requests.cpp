@@ -28,7 +28,9 @@ bool is_error(const std::optional<protocol::frame>& f) {
 }
 
 routing_settings routing_of(const proxy_context& ctx) {
-  return routing_settings{ctx.primary(), ctx.system_queries()};
+  return routing_settings{ctx.primary(), ctx.system_queries(),
+                          ctx.live.read_mode.load(std::memory_order_relaxed) ==
+                              config::read_mode::dual_async_on_secondary};
 }
 
 // The message part of a request body rebuilt with the same envelope (custom payload).
@@ -236,7 +238,9 @@ void client_session::route_query(protocol::frame f) {
       bodies[1] = bodies[0];
     }
   }
-  dispatch(std::move(p), f, bodies);
+  std::unique_ptr<shadow_read> shadow;
+  if (p->route.shadow) shadow = make_shadow(*p, f, q->env, std::move(q->message), nullptr);
+  dispatch(std::move(p), f, bodies, std::move(shadow));
 }
 
 void client_session::answer_virtual(const protocol::frame_header& h, std::string_view query,
@@ -356,6 +360,8 @@ void client_session::route_execute(protocol::frame f) {
     if (!message.params.values) message.params.values.emplace();
     fill_now_markers(entry->now_markers, *message.params.values, &message.params.value_names);
   }
+  std::unique_ptr<shadow_read> shadow;
+  if (p->route.shadow) shadow = make_shadow(*p, f, e->env, message, entry);
   std::array<std::optional<protocol::bytes>, 2> bodies;
   if (!entry->now_markers.empty() && p->route.to != destination::target &&
       !reencode(f.header, e->env, message, "EXECUTE", bodies[0]))
@@ -367,7 +373,7 @@ void client_session::route_execute(protocol::frame f) {
       message.result_metadata_id = entry->target_result_metadata_id;
     if (!reencode(f.header, e->env, message, "EXECUTE", bodies[1])) return;
   }
-  dispatch(std::move(p), f, bodies);
+  dispatch(std::move(p), f, bodies, std::move(shadow));
 }
 
 void client_session::route_batch(protocol::frame f) {
@@ -426,7 +432,8 @@ void client_session::route_batch(protocol::frame f) {
 }
 
 void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame& f,
-                              const std::array<std::optional<protocol::bytes>, 2>& bodies) {
+                              const std::array<std::optional<protocol::bytes>, 2>& bodies,
+                              std::unique_ptr<shadow_read> shadow) {
   p->header = f.header;
   p->serial = next_serial_++;
   std::array<bool, 2> to{};
@@ -492,6 +499,12 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
   });
   ctx_->inflight_requests.fetch_add(1, std::memory_order_relaxed);
   inflight_.emplace(f.header.stream, std::move(p));
+  if (raw->route.is_read && (shadow_links_[0] || shadow_links_[1])) {
+    std::optional<cluster> keep;
+    if (raw->route.shadow) keep = to[0] ? cluster::target : cluster::origin;
+    retire_idle_shadow_links(keep);
+  }
+  if (shadow) start_shadow(*raw, std::move(shadow));
 }
 
 void client_session::release_stream(cluster c, std::int16_t id) {
@@ -513,6 +526,14 @@ void client_session::count_failed(const pending& p, observability::failed_side s
     observability::thread_metrics::add(metrics_.failed_reads[c]);
   } else {
     observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
+    std::string table = "(batch)";
+    if (p.statement && !p.statement->target.table.empty()) {
+      table = p.statement->target.keyspace.empty() ? keyspace_ : p.statement->target.keyspace;
+      table += "." + p.statement->target.table;
+    } else if (p.header.op != opcode::batch) {
+      table = "(other)";  // DDL of a keyspace, USE, REGISTER, a statement that did not lex
+    }
+    metrics_.count_failed_write(table, side);
   }
 }
 
@@ -697,6 +718,12 @@ void client_session::record_prepared(pending& p) {
     origin.variables.columns = std::move(visible);
     if (origin.variables.columns.empty()) origin.variables.global_table_spec = false;
   }
+  if (e->statement.kind == cql::statement_kind::select) {
+    for (std::uint16_t i : origin.variables.pk_indices)
+      if (i < origin.variables.columns.size())
+        e->partition_key.emplace_back(i, origin.variables.columns[i]);
+    e->result_columns = origin.result_metadata.columns;
+  }
   ctx_->prepared.put(origin.id, std::move(e));
   if (p.now_indexes.empty()) {
     send_to_client(p.header, *p.responses[0]);
@@ -747,6 +774,7 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
   spdlog::warn("session: {}", e.message);
   send_error(client_stream, e);
   // The request stays known to the cluster legs until their late answers free the ids.
+  if (p.shadow != 0) shadow_primary_done(p);
   p.done = true;
   count_done(p, true);
   orphans_.push_back(std::move(it->second));
@@ -755,6 +783,7 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
 
 void client_session::finish(pending& p) {
   if (p.deadline) p.deadline->cancel();
+  if (p.shadow != 0) shadow_primary_done(p);
   p.done = true;
   count_done(p, true);
   // Remove the stream ids still held (none when both answered).

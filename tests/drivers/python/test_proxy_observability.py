@@ -140,6 +140,8 @@ def test_metrics_count_what_the_driver_sent(proxy_env, prefix):
     assert delta("proxy_request_duration_seconds_count", type="reads_target") == 0
     assert delta("proxy_failed_writes_total", failed_on="target") == 2
     assert delta("proxy_failed_writes_total", failed_on="origin") == 0
+    assert delta("failed_writes_by_table_total", table=f"{ks}.kv", failed_on="target") == 2
+    assert delta("failed_writes_by_table_total", table=f"{ks}.kv", failed_on="origin") == 0
     assert delta("proxy_failed_reads_total", cluster="origin") == 0
     def per_node(series, **labels):
         """series summed over the nodes it has samples for (sessions spread over nodes)."""

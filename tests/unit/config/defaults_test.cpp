@@ -14,6 +14,9 @@ TEST_F(defaults, global_keys_match_the_reference) {
   const settings s = load_overrides({});
   EXPECT_EQ(s.primary_cluster, cluster_name::origin);
   EXPECT_EQ(s.read_mode_, read_mode::primary_only);
+  EXPECT_EQ(s.shadow_compare_, shadow_compare::rows);
+  EXPECT_EQ(s.shadow_sample_rate, 1.0);
+  EXPECT_EQ(s.shadow_queue_size, 512);
   EXPECT_FALSE(s.replace_cql_functions);
   EXPECT_EQ(s.async_handshake_timeout_ms, 4000);
   EXPECT_EQ(s.log_level, "info");

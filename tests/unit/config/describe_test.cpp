@@ -72,13 +72,13 @@ TEST(describe, passwords_are_never_shown) {
 }
 
 TEST(describe, live_keys) {
-  for (const char* key :
-       {"primary_cluster", "read_mode", "log_level", "log_format", "proxy_request_timeout_ms",
-        "async_handshake_timeout_ms", "replace_cql_functions"}) {
+  for (const char* key : {"primary_cluster", "read_mode", "log_level", "log_format",
+                          "proxy_request_timeout_ms", "async_handshake_timeout_ms",
+                          "replace_cql_functions", "shadow_compare", "shadow_sample_rate"}) {
     EXPECT_TRUE(is_live_key(key)) << key;
   }
   for (const char* key : {"proxy_listen_port", "origin_contact_points", "threads", "metrics_port",
-                          "proxy_tls_cert_path", "config_watch"}) {
+                          "proxy_tls_cert_path", "config_watch", "shadow_queue_size"}) {
     EXPECT_FALSE(is_live_key(key)) << key;
   }
 }

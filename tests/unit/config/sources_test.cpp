@@ -17,6 +17,9 @@ const std::map<std::string, std::string> every_key{
     {"read_mode", "DUAL_ASYNC_ON_SECONDARY"},
     {"replace_cql_functions", "true"},
     {"async_handshake_timeout_ms", "4001"},
+    {"shadow_compare", "count"},
+    {"shadow_sample_rate", "0.25"},
+    {"shadow_queue_size", "64"},
     {"log_level", "debug"},
     {"log_format", "json"},
     {"config_watch", "true"},
@@ -78,6 +81,9 @@ void expect_every_key(const settings& s) {
   EXPECT_EQ(s.read_mode_, read_mode::dual_async_on_secondary);
   EXPECT_TRUE(s.replace_cql_functions);
   EXPECT_EQ(s.async_handshake_timeout_ms, 4001);
+  EXPECT_EQ(s.shadow_compare_, shadow_compare::count);
+  EXPECT_EQ(s.shadow_sample_rate, 0.25);
+  EXPECT_EQ(s.shadow_queue_size, 64);
   EXPECT_EQ(s.log_level, "debug");
   EXPECT_EQ(s.log_format_, log_format::json);
   EXPECT_TRUE(s.config_watch);

@@ -171,6 +171,20 @@ TEST_F(validation, read_modes) {
                 cli);
 }
 
+TEST_F(validation, shadow_keys) {
+  EXPECT_EQ(
+      override_error({{"shadow_compare", "values"}}),
+      expect("key 'shadow_compare': got 'values', expected rows, count or off (any case)") + cli);
+  EXPECT_EQ(override_error({{"shadow_sample_rate", "1.5"}}),
+            expect("key 'shadow_sample_rate': got '1.5', expected a number from 0 to 1") + cli);
+  EXPECT_EQ(override_error({{"shadow_sample_rate", "-0.1"}}),
+            expect("key 'shadow_sample_rate': got '-0.1', expected a number from 0 to 1") + cli);
+  EXPECT_EQ(override_error({{"shadow_sample_rate", "half"}}),
+            expect("key 'shadow_sample_rate': got 'half', expected a number from 0 to 1") + cli);
+  EXPECT_EQ(override_error({{"shadow_queue_size", "0"}}),
+            expect("key 'shadow_queue_size': got '0', expected an integer from 1 to 65536") + cli);
+}
+
 TEST_F(validation, log_levels) {
   EXPECT_EQ(override_error({{"log_level", "verbose"}}),
             expect("key 'log_level': got 'verbose', expected one of trace, debug, info, warn, "

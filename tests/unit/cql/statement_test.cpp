@@ -88,6 +88,17 @@ TEST(ReadStatement, SelectWithSaiAndVectorSyntax) {
   });
 }
 
+// Shadow reads compare rows in order only when the query asks for an order.
+TEST(ReadStatement, OrderBy) {
+  EXPECT_TRUE(read_statement("SELECT * FROM ks.t WHERE k = 1 ORDER BY c DESC").ordered);
+  EXPECT_TRUE(read_statement("select * from t where k = ? order   by c limit 5;").ordered);
+  EXPECT_FALSE(read_statement("SELECT * FROM ks.t WHERE k = 1").ordered);
+  EXPECT_FALSE(read_statement("SELECT \"order\", by FROM ks.t").ordered);
+  EXPECT_FALSE(read_statement("SELECT * FROM ks.t WHERE v = 'ORDER BY'").ordered);
+  EXPECT_FALSE(read_statement("SELECT * FROM ks.t -- ORDER BY c").ordered);
+  EXPECT_FALSE(read_statement("DELETE FROM ks.t WHERE k = 1").ordered);
+}
+
 TEST(ReadStatement, SelectJson) {
   expect_rows({
       {"SELECT JSON * FROM ks.t", k::select, "ks", "t", false, true},

@@ -27,7 +27,7 @@ std::string label(const prometheus::ClientMetric& m, const std::string& name) {
 }
 
 metrics make(std::size_t threads) {
-  return metrics(threads, {{1, 10, 100}, {2, 20}});
+  return metrics(threads, {{1, 10, 100}, {2, 20}, {5, 50}});
 }
 
 TEST(Metrics, HistogramBucketsAreCumulativeAndInclusive) {
@@ -51,6 +51,86 @@ TEST(Metrics, HistogramBucketsAreCumulativeAndInclusive) {
   EXPECT_EQ(writes->histogram.bucket[3].cumulative_count, 4u);
   EXPECT_EQ(writes->histogram.sample_count, 4u);
   EXPECT_NEAR(writes->histogram.sample_sum, 2.0515, 1e-9);
+}
+
+TEST(Metrics, AsyncNodesHaveTheirOwnSeriesAndBuckets) {
+  auto m = make(2);
+  auto& a0 = m.node(0, cluster_index::async, "10.0.1.1:9042");
+  auto& a1 = m.node(1, cluster_index::async, "10.0.1.1:9042");
+  a0.reads.observe(4ms);
+  a0.inflight += 2;
+  a1.inflight += 1;
+  a1.fail(request_error::client_timeout);
+  a1.connections += 1;
+  const auto all = m.collect("zdm", {});
+  const auto& inflight = family(all, "zdm_async_inflight_requests_total");
+  ASSERT_EQ(inflight.metric.size(), 1u);
+  EXPECT_EQ(label(inflight.metric[0], "node"), "10.0.1.1:9042");
+  EXPECT_EQ(inflight.metric[0].gauge.value, 3);
+  EXPECT_EQ(family(all, "zdm_async_connections_total").metric[0].gauge.value, 1);
+  for (const auto& metric : family(all, "zdm_async_requests_failed_total").metric)
+    EXPECT_EQ(metric.counter.value, label(metric, "error") == "client_timeout" ? 1 : 0);
+  const auto& durations = family(all, "zdm_async_request_duration_seconds");
+  for (const auto& metric : durations.metric) {
+    if (label(metric, "type") != "reads") continue;
+    ASSERT_EQ(metric.histogram.bucket.size(), 3u);  // 5 ms, 50 ms, +Inf
+    EXPECT_DOUBLE_EQ(metric.histogram.bucket[0].upper_bound, 0.005);
+    EXPECT_EQ(metric.histogram.bucket[0].cumulative_count, 1u);
+  }
+  // Origin and target series do not list async nodes.
+  EXPECT_TRUE(family(all, "zdm_target_connections_total").metric.empty());
+}
+
+TEST(Metrics, ShadowReadsByTableAndOutcome) {
+  auto m = make(2);
+  m.thread(0).count_shadow("ks.a", shadow_outcome::match);
+  m.thread(1).count_shadow("ks.a", shadow_outcome::match);
+  m.thread(1).count_shadow("ks.a", shadow_outcome::mismatch);
+  m.thread(0).count_shadow("ks.b", shadow_outcome::timeout);
+  const auto totals = m.shadow_totals();
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_EQ(totals.at("ks.a")[static_cast<std::size_t>(shadow_outcome::match)], 2u);
+  EXPECT_EQ(totals.at("ks.a")[static_cast<std::size_t>(shadow_outcome::mismatch)], 1u);
+  const auto all = m.collect("cqlshift", {});
+  const auto& shadow = family(all, "cqlshift_shadow_reads_total");
+  EXPECT_EQ(shadow.metric.size(), 2 * shadow_outcome_count);
+  for (const auto& metric : shadow.metric) {
+    const std::string table = label(metric, "table");
+    const std::string outcome = label(metric, "outcome");
+    const double want = table == "ks.a" && outcome == "match"      ? 2
+                        : table == "ks.a" && outcome == "mismatch" ? 1
+                        : table == "ks.b" && outcome == "timeout"  ? 1
+                                                                   : 0;
+    EXPECT_EQ(metric.counter.value, want) << table << " " << outcome;
+  }
+}
+
+TEST(Metrics, ShadowTablesAreBounded) {
+  auto m = make(1);
+  constexpr std::size_t max = table_counts<shadow_outcome_count>::max_tables;
+  for (std::size_t i = 0; i < max + 50; ++i)
+    m.thread(0).count_shadow("ks.t" + std::to_string(i), shadow_outcome::skipped);
+  const auto totals = m.shadow_totals();
+  EXPECT_EQ(totals.size(), max + 1);
+  EXPECT_EQ(totals.at("(other)")[static_cast<std::size_t>(shadow_outcome::skipped)], 50u);
+}
+
+TEST(Metrics, FailedWritesByTable) {
+  auto m = make(2);
+  m.thread(0).count_failed_write("ks.a", failed_side::target);
+  m.thread(1).count_failed_write("ks.a", failed_side::target);
+  m.thread(1).count_failed_write("(batch)", failed_side::both);
+  const auto all = m.collect("zdm", {});
+  const auto& f = family(all, "zdm_failed_writes_by_table_total");
+  EXPECT_EQ(f.metric.size(), 6u);
+  for (const auto& metric : f.metric) {
+    const std::string table = label(metric, "table");
+    const std::string side = label(metric, "failed_on");
+    const double want = table == "ks.a" && side == "target"    ? 2
+                        : table == "(batch)" && side == "both" ? 1
+                                                               : 0;
+    EXPECT_EQ(metric.counter.value, want) << table << " " << side;
+  }
 }
 
 TEST(Metrics, ThreadsAreSummed) {

@@ -95,7 +95,7 @@ destination to_destination(cluster c) {
 decision expected(expect e, const routing_settings& r) {
   switch (e) {
     case expect::primary:
-      return {to_destination(r.primary), true, virtual_table::none};
+      return {to_destination(r.primary), true, virtual_table::none, r.shadow_reads};
     case expect::system_cluster:
       return {to_destination(r.system_queries), true, virtual_table::none};
     case expect::both:
@@ -114,24 +114,40 @@ std::string describe(const decision& d) {
   static constexpr std::string_view to[] = {"origin", "target", "both", "proxy"};
   static constexpr std::string_view table[] = {"none", "local", "peers", "peers_v2"};
   return std::string(to[static_cast<int>(d.to)]) + (d.is_read ? " read" : " write") + " table " +
-         std::string(table[static_cast<int>(d.table)]);
+         std::string(table[static_cast<int>(d.table)]) + (d.shadow ? " + shadow" : "");
 }
 
 TEST(RouteStatement, Spec3TableUnderEverySetting) {
   for (const cluster primary : {cluster::origin, cluster::target}) {
     for (const cluster system_queries : {cluster::origin, cluster::target}) {
-      const routing_settings settings{primary, system_queries};
-      for (const row& r : rows) {
-        SCOPED_TRACE(std::string("primary ") + std::string(to_string(primary)) +
-                     ", system_queries " + std::string(to_string(system_queries)) +
-                     ", session keyspace '" + std::string(r.session_keyspace) +
-                     "': " + std::string(r.cql));
-        const decision got =
-            route_statement(cql::read_statement(r.cql), r.session_keyspace, settings);
-        EXPECT_EQ(describe(got), describe(expected(r.want, settings)));
+      for (const bool shadow_reads : {false, true}) {
+        const routing_settings settings{primary, system_queries, shadow_reads};
+        for (const row& r : rows) {
+          SCOPED_TRACE(std::string("primary ") + std::string(to_string(primary)) +
+                       ", system_queries " + std::string(to_string(system_queries)) +
+                       (shadow_reads ? ", shadow reads" : "") + ", session keyspace '" +
+                       std::string(r.session_keyspace) + "': " + std::string(r.cql));
+          const decision got =
+              route_statement(cql::read_statement(r.cql), r.session_keyspace, settings);
+          EXPECT_EQ(describe(got), describe(expected(r.want, settings)));
+        }
       }
     }
   }
+}
+
+// Shadow reads go with user-data reads only: never with system keyspaces, virtual tables,
+// or anything sent to both clusters.
+TEST(RouteStatement, ShadowOnlyForUserReads) {
+  const routing_settings dual{cluster::target, cluster::origin, true};
+  EXPECT_EQ(route_statement(cql::read_statement("SELECT * FROM ks.t WHERE k = 1"), "", dual),
+            (decision{destination::target, true, virtual_table::none, true}));
+  EXPECT_FALSE(
+      route_statement(cql::read_statement("SELECT * FROM system_schema.tables"), "", dual).shadow);
+  EXPECT_FALSE(route_statement(cql::read_statement("SELECT * FROM system.local"), "", dual).shadow);
+  EXPECT_FALSE(
+      route_statement(cql::read_statement("INSERT INTO ks.t (k) VALUES (1)"), "", dual).shadow);
+  EXPECT_FALSE(route_statement(cql::read_statement("SELECT * FROM t"), "system_auth", dual).shadow);
 }
 
 TEST(RouteStatement, DefaultsSendReadsToOrigin) {
