@@ -101,6 +101,13 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::size_t retained = 0;  // bytes of the two answers held
     std::chrono::steady_clock::time_point sent_at;
     std::unique_ptr<boost::asio::steady_timer> deadline;
+    // A next page asked for before the previous page's shadow read answered: the request
+    // waits (not encoded yet) for the secondary's paging state of that page.
+    std::string awaiting_page;  // the primary's paging state it continues from
+    std::optional<protocol::request> deferred;
+    protocol::frame_header deferred_header;
+    protocol::envelope deferred_env;
+    std::string owns_page;  // the primary's paging state this read will give the mapping of
   };
 
   // The session's own connection to one cluster for shadow reads: its own handshake, stream
@@ -230,6 +237,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
   // A ROWS answer's paging state, from its metadata only; nullopt when none.
   std::optional<protocol::bytes> paging_state_of(const protocol::frame& f) const;
   void remember_page(const protocol::bytes& primary_state, protocol::bytes secondary_state);
+  // Encodes the request for the secondary into r.frame (the client's header and envelope,
+  // uncompressed); false when it does not encode.
+  bool encode_shadow(shadow_read& r, protocol::frame_header h, const protocol::envelope& env,
+                     const protocol::request& message);
   void end_shadow(std::uint64_t id, observability::shadow_outcome o);
   void log_mismatch(const shadow_read& r, const protocol::rows_result& primary,
                     const protocol::rows_result& secondary, const shadow_difference& d);
@@ -271,6 +282,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
   // of a paged read compares with the same page (oldest forgotten first).
   std::unordered_map<std::string, protocol::bytes> shadow_pages_;
   std::deque<std::string> shadow_pages_order_;
+  // Paging states whose mapping a shadow read still in flight will give, and the next-page
+  // reads waiting for it.
+  std::unordered_map<std::string, std::uint64_t> page_owners_;
+  std::unordered_map<std::string, std::vector<std::uint64_t>> awaiting_pages_;
 };
 
 }  // namespace cqlshift::proxy

@@ -132,37 +132,39 @@ std::unique_ptr<client_session::shadow_read> client_session::make_shadow(
   auto r = std::make_unique<shadow_read>();
   r->to = secondary;
   bool rewrite = false;
+  std::string awaiting;
   if (params.paging_state) {
-    // A later page: the secondary continues from its own paging state for the previous page.
-    auto known = shadow_pages_.find(key_of(*params.paging_state));
-    if (known == shadow_pages_.end()) {
+    // A later page: the secondary continues from its own paging state for the previous page,
+    // known once that page's shadow read answered (or soon: then this one waits for it).
+    std::string key = key_of(*params.paging_state);
+    auto known = shadow_pages_.find(key);
+    if (known != shadow_pages_.end()) {
+      params.paging_state = known->second;
+      rewrite = true;
+    } else if (page_owners_.contains(key)) {
+      awaiting = std::move(key);
+    } else {
       metrics_.count_shadow(table, shadow_outcome::dropped);
       return nullptr;
     }
-    params.paging_state = known->second;
-    rewrite = true;
   }
   if (e != nullptr && secondary == cluster::target) {
     e->id = entry->target_id;
     if (entry->target_result_metadata_id) e->result_metadata_id = entry->target_result_metadata_id;
     rewrite = true;
   }
-  protocol::frame_header h = f.header;
-  if (rewrite) {
-    const auto v = *protocol::to_protocol_version(version_);
-    auto encoded = protocol::encode_request(message, v);
-    if (!encoded) {
+  if (!awaiting.empty()) {
+    r->awaiting_page = std::move(awaiting);
+    r->deferred = message;
+    r->deferred_header = f.header;
+    r->deferred_env = env;
+  } else if (rewrite) {
+    if (!encode_shadow(*r, f.header, env, message)) {
       metrics_.count_shadow(table, shadow_outcome::dropped);
       return nullptr;
     }
-    protocol::bytes body;
-    protocol::writer w(body);
-    protocol::write_envelope(h, env, w);
-    body.insert(body.end(), encoded->begin(), encoded->end());
-    h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
-    r->frame = protocol::encode_frame(h, body);
   } else {
-    r->frame = protocol::encode_frame(h, f.body);
+    r->frame = protocol::encode_frame(f.header, f.body);
   }
   r->table = std::move(table);
   if (statement.target.keyspace.empty() && !params.keyspace) r->keyspace = keyspace_;
@@ -197,6 +199,20 @@ std::unique_ptr<client_session::shadow_read> client_session::make_shadow(
   return r;
 }
 
+bool client_session::encode_shadow(shadow_read& r, protocol::frame_header h,
+                                   const protocol::envelope& env,
+                                   const protocol::request& message) {
+  auto encoded = protocol::encode_request(message, *protocol::to_protocol_version(version_));
+  if (!encoded) return false;
+  protocol::bytes body;
+  protocol::writer w(body);
+  protocol::write_envelope(h, env, w);
+  body.insert(body.end(), encoded->begin(), encoded->end());
+  h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
+  r.frame = protocol::encode_frame(h, body);
+  return true;
+}
+
 void client_session::start_shadow(pending& p, std::unique_ptr<shadow_read> r) {
   r->id = next_shadow_++;
   p.shadow = r->id;
@@ -204,6 +220,11 @@ void client_session::start_shadow(pending& p, std::unique_ptr<shadow_read> r) {
   ++link.live;
   const cluster c = r->to;
   const std::uint64_t id = r->id;
+  if (!r->awaiting_page.empty()) {
+    awaiting_pages_[r->awaiting_page].push_back(id);
+    shadows_.emplace(id, std::move(r));
+    return;
+  }
   shadows_.emplace(id, std::move(r));
   link.waiting.push_back(id);
   flush_shadow(c);
@@ -529,6 +550,14 @@ void client_session::shadow_primary_done(pending& p) {
   auto& answer = p.responses[c];
   if (answer && answer->header.op == opcode::result) {
     r.primary_ok = true;
+    if (!r.secondary_done) {
+      // The client may ask for the next page before the secondary answers this one: that
+      // read will wait for the mapping this one gives.
+      if (auto state = paging_state_of(*answer)) {
+        r.owns_page = key_of(*state);
+        page_owners_[r.owns_page] = r.id;
+      }
+    }
     const std::size_t size = answer->body.size();
     if (shadow_retained_ + size <= max_retained) {
       r.retained += size;
@@ -566,7 +595,31 @@ void client_session::remember_page(const protocol::bytes& primary_state,
       shadow_pages_order_.pop_front();
     }
   }
-  shadow_pages_[std::move(key)] = std::move(secondary_state);
+  shadow_pages_[key] = std::move(secondary_state);
+  page_owners_.erase(key);
+  // Next-page reads that waited for this mapping go out now.
+  auto waiting = awaiting_pages_.extract(key);
+  if (waiting.empty()) return;
+  for (std::uint64_t id : waiting.mapped()) {
+    auto it = shadows_.find(id);
+    if (it == shadows_.end()) continue;
+    shadow_read& r = *it->second;
+    auto& message = *r.deferred;
+    auto* q = std::get_if<protocol::query>(&message);
+    protocol::query_parameters& params =
+        q != nullptr ? q->params : std::get<protocol::execute>(message).params;
+    params.paging_state = shadow_pages_[key];
+    r.awaiting_page.clear();
+    shadow_link* link = shadow_links_[static_cast<int>(r.to)].get();
+    if (link == nullptr || !encode_shadow(r, r.deferred_header, r.deferred_env, message)) {
+      if (link != nullptr) --link->live;
+      end_shadow(id, shadow_outcome::dropped);
+      continue;
+    }
+    r.deferred.reset();
+    link->waiting.push_back(id);
+    flush_shadow(r.to);
+  }
 }
 
 void client_session::conclude_shadow(shadow_read& r) {
@@ -693,8 +746,21 @@ void client_session::end_shadow(std::uint64_t id, shadow_outcome o) {
   metrics_.count_shadow(r.table, o);
   shadow_retained_ -= r.retained;
   if (r.deadline) r.deadline->cancel();
+  std::string owned = std::move(r.owns_page);
   // A client request still waiting for the primary forgets it through the id lookup.
   shadows_.erase(it);
+  if (owned.empty() || shadow_pages_.contains(owned)) return;
+  // This page's shadow read ended without the secondary's paging state: the next-page reads
+  // waiting for it cannot be sent.
+  page_owners_.erase(owned);
+  auto waiting = awaiting_pages_.extract(owned);
+  if (waiting.empty()) return;
+  for (std::uint64_t next : waiting.mapped()) {
+    auto w = shadows_.find(next);
+    if (w == shadows_.end()) continue;
+    if (shadow_link* link = shadow_links_[static_cast<int>(w->second->to)].get()) --link->live;
+    end_shadow(next, shadow_outcome::dropped);
+  }
 }
 
 void client_session::fail_shadow_link(cluster c, const std::string& why) {

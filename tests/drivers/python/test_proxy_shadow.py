@@ -268,6 +268,16 @@ def test_paged_reads_compare_page_by_page(proxy_env):
     counts = wait_counted(env.proxy, "pages.wide", total)
     assert counts["match"] == total - 1 and counts["dropped"] == 0, counts
 
+    # Target slower than Origin: the driver asks for each next page before Target answered
+    # the previous one; that page's shadow read waits for Target's paging state.
+    env.target.admin.post("/faults", {"opcode": "QUERY", "table": "pages.wide",
+                                      "action": "delay", "delay_ms": 30})
+    rows, slow = read_all(SimpleStatement("SELECT c FROM pages.wide WHERE p = 1",
+                                          fetch_size=500))
+    assert len(rows) == 5000 and slow >= 10
+    counts = wait_counted(env.proxy, "pages.wide", total + slow)
+    assert counts["match"] == total + slow - 1 and counts["dropped"] == 0, counts
+
 
 def test_reload_switches_shadow_reads_and_comparison_under_load(proxy_env):
     env = proxy_env()

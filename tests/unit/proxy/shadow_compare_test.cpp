@@ -15,7 +15,7 @@ std::optional<protocol::bytes> cell(std::string_view text) {
 }
 
 // Rows of (k, v) text cells; "~" is a null cell.
-std::vector<result_row> rows(
+std::vector<result_row> page_of(
     std::initializer_list<std::pair<std::string_view, std::string_view>> r) {
   std::vector<result_row> out;
   for (const auto& [k, v] : r)
@@ -28,28 +28,28 @@ shadow_difference rows_mode(const std::vector<result_row>& p, const std::vector<
   return compare_pages(p, 2, s, 2, compare_mode::rows, ordered);
 }
 
-const std::vector<std::string> names = {"k", "v"};
+const std::vector<std::string> kv_names = {"k", "v"};
 
 TEST(ShadowCompare, IdenticalPagesMatch) {
-  const auto p = rows({{"1", "a"}, {"2", "b"}});
+  const auto p = page_of({{"1", "a"}, {"2", "b"}});
   const auto d = rows_mode(p, p);
   EXPECT_TRUE(d.equal);
-  EXPECT_EQ(describe(d, names, "TARGET"), "same rows");
+  EXPECT_EQ(describe(d, kv_names, "TARGET"), "same rows");
   EXPECT_TRUE(rows_mode({}, {}).equal);
 }
 
 TEST(ShadowCompare, OrderMattersOnlyWhenTheQueryOrders) {
-  const auto p = rows({{"1", "a"}, {"2", "b"}});
-  const auto s = rows({{"2", "b"}, {"1", "a"}});
+  const auto p = page_of({{"1", "a"}, {"2", "b"}});
+  const auto s = page_of({{"2", "b"}, {"1", "a"}});
   EXPECT_TRUE(rows_mode(p, s, false).equal);
   const auto d = rows_mode(p, s, true);
   EXPECT_FALSE(d.equal);
   EXPECT_TRUE(d.order_differs);
-  EXPECT_EQ(describe(d, names, "TARGET"), "the same rows in another order on TARGET");
+  EXPECT_EQ(describe(d, kv_names, "TARGET"), "the same rows in another order on TARGET");
 }
 
 TEST(ShadowCompare, ChangedValueNamesTheColumn) {
-  const auto d = rows_mode(rows({{"1", "a"}, {"2", "b"}}), rows({{"1", "a"}, {"2", "B"}}));
+  const auto d = rows_mode(page_of({{"1", "a"}, {"2", "b"}}), page_of({{"1", "a"}, {"2", "B"}}));
   EXPECT_FALSE(d.equal);
   EXPECT_EQ(d.changed, 1u);
   EXPECT_EQ(d.missing, 0u);
@@ -57,42 +57,43 @@ TEST(ShadowCompare, ChangedValueNamesTheColumn) {
   EXPECT_EQ(d.columns, (std::vector<std::size_t>{1}));
   EXPECT_EQ(d.sample_primary, 1u);
   EXPECT_EQ(d.sample_secondary, 1u);
-  EXPECT_EQ(describe(d, names, "TARGET"), "1 row differs in column v");
+  EXPECT_EQ(describe(d, kv_names, "TARGET"), "1 row differs in column v");
 }
 
 TEST(ShadowCompare, NullAgainstValueIsADifference) {
-  const auto d = rows_mode(rows({{"1", "~"}}), rows({{"1", "a"}}));
+  const auto d = rows_mode(page_of({{"1", "~"}}), page_of({{"1", "a"}}));
   EXPECT_FALSE(d.equal);
   EXPECT_EQ(d.changed, 1u);
-  EXPECT_EQ(describe(d, names, "ORIGIN"), "1 row differs in column v");
+  EXPECT_EQ(describe(d, kv_names, "ORIGIN"), "1 row differs in column v");
 }
 
 TEST(ShadowCompare, MissingAndExtraRows) {
-  const auto missing = rows_mode(rows({{"1", "a"}, {"2", "b"}, {"3", "c"}}), rows({{"1", "a"}}));
+  const auto missing =
+      rows_mode(page_of({{"1", "a"}, {"2", "b"}, {"3", "c"}}), page_of({{"1", "a"}}));
   EXPECT_FALSE(missing.equal);
   EXPECT_EQ(missing.missing, 2u);
   EXPECT_EQ(missing.changed, 0u);
   EXPECT_EQ(missing.sample_primary, 1u);
-  EXPECT_EQ(describe(missing, names, "TARGET"), "2 rows missing on TARGET");
+  EXPECT_EQ(describe(missing, kv_names, "TARGET"), "2 rows missing on TARGET");
 
-  const auto extra = rows_mode(rows({}), rows({{"9", "z"}}));
+  const auto extra = rows_mode(page_of({}), page_of({{"9", "z"}}));
   EXPECT_EQ(extra.extra, 1u);
-  EXPECT_EQ(describe(extra, names, "TARGET"), "1 row only on TARGET");
+  EXPECT_EQ(describe(extra, kv_names, "TARGET"), "1 row only on TARGET");
 }
 
 TEST(ShadowCompare, ChangedMissingAndExtraTogether) {
-  const auto d = rows_mode(rows({{"1", "a"}, {"2", "b"}, {"3", "c"}}),
-                           rows({{"1", "x"}, {"3", "c"}, {"7", "q"}}));
+  const auto d = rows_mode(page_of({{"1", "a"}, {"2", "b"}, {"3", "c"}}),
+                           page_of({{"1", "x"}, {"3", "c"}, {"7", "q"}}));
   // (1,a) pairs with (1,x): k in common; (2,b) has nothing in common with (7,q).
   EXPECT_EQ(d.changed, 1u);
   EXPECT_EQ(d.missing, 1u);
   EXPECT_EQ(d.extra, 1u);
-  EXPECT_EQ(describe(d, names, "TARGET"),
+  EXPECT_EQ(describe(d, kv_names, "TARGET"),
             "1 row differs in column v; 1 row missing on TARGET; 1 row only on TARGET");
 }
 
 TEST(ShadowCompare, DuplicateRowsCountAsAMultiset) {
-  const auto d = rows_mode(rows({{"1", "a"}, {"1", "a"}}), rows({{"1", "a"}}));
+  const auto d = rows_mode(page_of({{"1", "a"}, {"1", "a"}}), page_of({{"1", "a"}}));
   EXPECT_FALSE(d.equal);
   EXPECT_EQ(d.missing, 1u);
 }
@@ -103,20 +104,20 @@ TEST(ShadowCompare, DifferentColumnCounts) {
   const auto d = compare_pages(p, 2, s, 1, compare_mode::rows, false);
   EXPECT_FALSE(d.equal);
   EXPECT_TRUE(d.columns_differ);
-  EXPECT_EQ(describe(d, names, "TARGET"), "1 column on TARGET instead of 2");
+  EXPECT_EQ(describe(d, kv_names, "TARGET"), "1 column on TARGET instead of 2");
 }
 
 TEST(ShadowCompare, CountModeComparesRowCountsOnly) {
-  const auto p = rows({{"1", "a"}, {"2", "b"}});
+  const auto p = page_of({{"1", "a"}, {"2", "b"}});
   EXPECT_TRUE(
-      compare_pages(p, 2, rows({{"1", "x"}, {"5", "y"}}), 2, compare_mode::count, true).equal);
-  const auto d = compare_pages(p, 2, rows({{"1", "a"}}), 2, compare_mode::count, false);
+      compare_pages(p, 2, page_of({{"1", "x"}, {"5", "y"}}), 2, compare_mode::count, true).equal);
+  const auto d = compare_pages(p, 2, page_of({{"1", "a"}}), 2, compare_mode::count, false);
   EXPECT_FALSE(d.equal);
-  EXPECT_EQ(describe(d, names, "TARGET"), "1 row on TARGET instead of 2");
+  EXPECT_EQ(describe(d, kv_names, "TARGET"), "1 row on TARGET instead of 2");
 }
 
 TEST(ShadowCompare, UnnamedColumnsAreNumbered) {
-  const auto d = rows_mode(rows({{"1", "a"}}), rows({{"1", "b"}}));
+  const auto d = rows_mode(page_of({{"1", "a"}}), page_of({{"1", "b"}}));
   EXPECT_EQ(describe(d, {}, "TARGET"), "1 row differs in column #1");
 }
 

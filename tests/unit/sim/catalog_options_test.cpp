@@ -12,13 +12,13 @@ using namespace test;
 using protocol::cql_value;
 using protocol::error_code;
 
-cql_value text(std::string s) {
+cql_value text_value(std::string s) {
   return cql_value{std::move(s)};
 }
 cql_value text_map(std::vector<std::pair<std::string, std::string>> entries) {
   protocol::cql_map m;
   for (auto& [k, v] : entries)
-    m.push_back({text(k), text(v)});
+    m.push_back({text_value(k), text_value(v)});
   return cql_value{std::move(m)};
 }
 
@@ -38,11 +38,11 @@ sim_result<ddl_outcome> create_with(std::vector<property> props) {
 
 TEST(CatalogTableOptions, DefaultsAreCassandras) {
   const auto o = options_with({});
-  EXPECT_EQ(o.at("additional_write_policy"), text("99p"));
+  EXPECT_EQ(o.at("additional_write_policy"), text_value("99p"));
   EXPECT_EQ(o.at("bloom_filter_fp_chance"), cql_value{0.01});
   EXPECT_EQ(o.at("caching"), text_map({{"keys", "ALL"}, {"rows_per_partition", "NONE"}}));
   EXPECT_EQ(o.at("cdc"), cql_value{false});
-  EXPECT_EQ(o.at("comment"), text(""));
+  EXPECT_EQ(o.at("comment"), text_value(""));
   EXPECT_EQ(o.at("compaction"),
             text_map({{"class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy"},
                       {"max_threshold", "32"},
@@ -55,11 +55,11 @@ TEST(CatalogTableOptions, DefaultsAreCassandras) {
   EXPECT_EQ(o.at("extensions"), cql_value{protocol::cql_map{}});
   EXPECT_EQ(o.at("gc_grace_seconds"), cql_value{std::int32_t{864000}});
   EXPECT_EQ(o.at("max_index_interval"), cql_value{std::int32_t{2048}});
-  EXPECT_EQ(o.at("memtable"), text("default"));
+  EXPECT_EQ(o.at("memtable"), text_value("default"));
   EXPECT_EQ(o.at("memtable_flush_period_in_ms"), cql_value{std::int32_t{0}});
   EXPECT_EQ(o.at("min_index_interval"), cql_value{std::int32_t{128}});
-  EXPECT_EQ(o.at("read_repair"), text("BLOCKING"));
-  EXPECT_EQ(o.at("speculative_retry"), text("99p"));
+  EXPECT_EQ(o.at("read_repair"), text_value("BLOCKING"));
+  EXPECT_EQ(o.at("speculative_retry"), text_value("99p"));
 }
 
 TEST(CatalogTableOptions, SimpleValues) {
@@ -67,12 +67,12 @@ TEST(CatalogTableOptions, SimpleValues) {
       options_with({prop("comment", str("users")), prop("gc_grace_seconds", num("3600")),
                     prop("bloom_filter_fp_chance", flt("0.1")), prop("crc_check_chance", num("1")),
                     prop("cdc", boolean(true)), prop("read_repair", str("none"))});
-  EXPECT_EQ(o.at("comment"), text("users"));
+  EXPECT_EQ(o.at("comment"), text_value("users"));
   EXPECT_EQ(o.at("gc_grace_seconds"), cql_value{std::int32_t{3600}});
   EXPECT_EQ(o.at("bloom_filter_fp_chance"), cql_value{0.1});
   EXPECT_EQ(o.at("crc_check_chance"), cql_value{1.0});
   EXPECT_EQ(o.at("cdc"), cql_value{true});
-  EXPECT_EQ(o.at("read_repair"), text("NONE"));
+  EXPECT_EQ(o.at("read_repair"), text_value("NONE"));
 }
 
 TEST(CatalogTableOptions, DefaultTimeToLiveIsAlsoOnTheTable) {
@@ -136,18 +136,18 @@ TEST(CatalogTableOptions, Caching) {
 
 TEST(CatalogTableOptions, SpeculativeRetryIsNormalised) {
   EXPECT_EQ(options_with({prop("speculative_retry", str("95PERCENTILE"))}).at("speculative_retry"),
-            text("95p"));
+            text_value("95p"));
   EXPECT_EQ(options_with({prop("speculative_retry", str("99.5p"))}).at("speculative_retry"),
-            text("99.5p"));
+            text_value("99.5p"));
   EXPECT_EQ(options_with({prop("speculative_retry", str("50ms"))}).at("speculative_retry"),
-            text("50ms"));
+            text_value("50ms"));
   EXPECT_EQ(options_with({prop("speculative_retry", str("always"))}).at("speculative_retry"),
-            text("ALWAYS"));
+            text_value("ALWAYS"));
   EXPECT_EQ(options_with({prop("speculative_retry", str("none"))}).at("speculative_retry"),
-            text("NEVER"));
+            text_value("NEVER"));
   EXPECT_EQ(options_with({prop("additional_write_policy", str("min(99p,50ms)"))})
                 .at("additional_write_policy"),
-            text("MIN(99p,50ms)"));
+            text_value("MIN(99p,50ms)"));
   expect_error(create_with({prop("speculative_retry", str("soon"))}), error_code::config_error,
                "Invalid value soon for option 'speculative_retry'");
 }
@@ -207,7 +207,7 @@ TEST(CatalogTableOptions, Extensions) {
   blob.kind = term_kind::blob;
   blob.text = "0x01ff";
   EXPECT_EQ(options_with({prop("extensions", map_of({{str("k"), blob}}))}).at("extensions"),
-            (cql_value{protocol::cql_map{{text("k"), cql_value{protocol::bytes{0x01, 0xff}}}}}));
+            (cql_value{protocol::cql_map{{text_value("k"), cql_value{protocol::bytes{0x01, 0xff}}}}}));
   blob.text = "0xzz";
   expect_error(create_with({prop("extensions", map_of({{str("k"), blob}}))}),
                error_code::syntax_error, "Invalid blob in 'extensions'");
