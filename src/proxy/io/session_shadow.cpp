@@ -290,12 +290,12 @@ asio::awaitable<void> client_session::run_shadow_link(
   l->handshake_deadline = std::make_unique<asio::steady_timer>(client_->get_executor());
   l->handshake_deadline->expires_at(timer.expiry());
   l->handshake_deadline->async_wait(
-      [weak = weak_from_this(), c, limit](const boost::system::error_code& ec) {
+      [weak = weak_from_this(), c, limit, generation](const boost::system::error_code& ec) {
         if (ec) return;
         auto session = weak.lock();
         if (!session) return;
         const auto& link = session->shadow_links_[static_cast<int>(c)];
-        if (link && link->st == shadow_link::state::connecting) {
+        if (link && link->generation == generation && link->st == shadow_link::state::connecting) {
           session->fail_shadow_link(c,
                                     "the handshake took longer than "
                                     "async_handshake_timeout_ms (" +
