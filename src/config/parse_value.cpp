@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string_view>
 
@@ -77,24 +78,10 @@ long long parse_integer(const raw_value& v, long long min, long long max) {
   return value;
 }
 
-double parse_number(const raw_value& v, double min) {
-  std::ostringstream expected_text;
-  expected_text << "a number of at least " << min;  // shortest form: 1, 0.5
-  const std::string expected = expected_text.str();
-  const std::string t = scalar_text(v, expected);
-  double value = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc{} || end != t.data() + t.size() || !std::isfinite(value) ||
-      value < min) {
-    reject(v, expected);
-  }
-  return value;
-}
+namespace {
 
-double parse_number_in(const raw_value& v, double min, double max) {
-  std::ostringstream expected_text;
-  expected_text << "a number from " << min << " to " << max;
-  const std::string expected = expected_text.str();
+// A finite number in [min, max], or a rejection naming `expected`.
+double parse_bounded(const raw_value& v, double min, double max, const std::string& expected) {
   const std::string t = scalar_text(v, expected);
   double value = 0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
@@ -103,6 +90,20 @@ double parse_number_in(const raw_value& v, double min, double max) {
     reject(v, expected);
   }
   return value;
+}
+
+}  // namespace
+
+double parse_number(const raw_value& v, double min) {
+  std::ostringstream expected;
+  expected << "a number of at least " << min;  // shortest form: 1, 0.5
+  return parse_bounded(v, min, std::numeric_limits<double>::infinity(), expected.str());
+}
+
+double parse_number_in(const raw_value& v, double min, double max) {
+  std::ostringstream expected;
+  expected << "a number from " << min << " to " << max;
+  return parse_bounded(v, min, max, expected.str());
 }
 
 std::vector<std::string> parse_list(const raw_value& v) {

@@ -1,6 +1,7 @@
 // The session's lifetime, its readers and its output to the client.
 
 #include "client_session.hpp"
+#include "endpoint_text.hpp"
 
 #include "cqlshift/protocol/responses.hpp"
 
@@ -14,10 +15,6 @@ namespace cqlshift::proxy {
 namespace {
 
 namespace asio = boost::asio;
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  return e.address().to_string() + ":" + std::to_string(e.port());
-}
 
 }  // namespace
 

@@ -95,7 +95,8 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::string query;                                      // simple statements: for DEBUG logs
     bool secondary_done = false;  // answered with a result (errors and timeouts end the read)
     bool primary_done = false;
-    bool primary_ok = false;  // the primary answered with a result
+    bool primary_ok = false;                       // the primary answered with a result
+    std::optional<protocol::bytes> primary_state;  // its paging state, if it has more pages
     std::optional<protocol::frame> primary;
     std::optional<protocol::frame> secondary;
     std::size_t retained = 0;  // bytes of the two answers held
@@ -202,6 +203,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
   // proxy_failed_writes_total (by the side that failed).
   void count_failed(const pending& p, observability::failed_side side);
   static observability::failed_side side_of(cluster c) noexcept;
+  // "ks.table" for metric labels: the statement's keyspace, else the request's (v5), else the
+  // connection's USE keyspace.
+  std::string table_label(const cql::statement_info& s,
+                          const std::optional<std::string>& request_keyspace = {}) const;
   void complete(pending& p);
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);
   void finish(pending& p);

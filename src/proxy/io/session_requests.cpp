@@ -519,6 +519,13 @@ observability::failed_side client_session::side_of(cluster c) noexcept {
                               : observability::failed_side::target;
 }
 
+std::string client_session::table_label(const cql::statement_info& s,
+                                        const std::optional<std::string>& request_keyspace) const {
+  std::string out = s.target.keyspace;
+  if (out.empty()) out = request_keyspace ? *request_keyspace : keyspace_;
+  return out + "." + s.target.table;
+}
+
 void client_session::count_failed(const pending& p, observability::failed_side side) {
   if (p.route.is_read) {
     // A read goes to one cluster: the side is that cluster.
@@ -528,8 +535,7 @@ void client_session::count_failed(const pending& p, observability::failed_side s
     observability::thread_metrics::add(metrics_.failed_writes[static_cast<std::size_t>(side)]);
     std::string table = "(batch)";
     if (p.statement && !p.statement->target.table.empty()) {
-      table = p.statement->target.keyspace.empty() ? keyspace_ : p.statement->target.keyspace;
-      table += "." + p.statement->target.table;
+      table = table_label(*p.statement);
     } else if (p.header.op != opcode::batch) {
       table = "(other)";  // DDL of a keyspace, USE, REGISTER, a statement that did not lex
     }

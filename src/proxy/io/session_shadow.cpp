@@ -8,6 +8,7 @@
 // comparison (past it a read is sent but not compared).
 
 #include "client_session.hpp"
+#include "endpoint_text.hpp"
 #include "sasl.hpp"
 
 #include "cqlshift/protocol/cql_value.hpp"
@@ -36,10 +37,6 @@ constexpr std::size_t max_retained = 32u << 20;             // answers held per 
 constexpr std::size_t max_paging_states = 256;              // remembered per session
 constexpr int mismatch_logs_per_minute = 10;                // per worker thread
 
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  return e.address().to_string() + ":" + std::to_string(e.port());
-}
-
 std::string key_of(const protocol::bytes& b) {
   return std::string(b.begin(), b.end());
 }
@@ -66,7 +63,7 @@ std::string quoted(std::string_view name) {
   return out + "\"";
 }
 
-// A cell as CQL text when its type is known, else as hex.
+// A cell as CQL text when its type is known, else as a blob literal (0x...).
 std::string cell_text(const std::optional<protocol::bytes>& cell, const protocol::column_spec* spec,
                       protocol::protocol_version v) {
   if (!cell) return "null";
@@ -76,13 +73,8 @@ std::string cell_text(const std::optional<protocol::bytes>& cell, const protocol
       if (auto text = protocol::to_cql_literal(spec->type, *value)) return *text;
     }
   }
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out = "0x";
-  for (std::uint8_t b : *cell) {
-    out += digits[b >> 4];
-    out += digits[b & 0xf];
-  }
-  return out;
+  auto blob = protocol::to_cql_literal(protocol::data_type{}, protocol::cql_value{*cell});
+  return blob ? *blob : "?";
 }
 
 // Allows a mismatch log line when this thread's budget for the current minute is not spent;
@@ -119,9 +111,7 @@ std::unique_ptr<client_session::shadow_read> client_session::make_shadow(
   auto* q = std::get_if<protocol::query>(&message);
   auto* e = std::get_if<protocol::execute>(&message);
   protocol::query_parameters& params = q != nullptr ? q->params : e->params;
-  std::string table = statement.target.keyspace;
-  if (table.empty()) table = params.keyspace ? *params.keyspace : keyspace_;
-  table += "." + statement.target.table;
+  std::string table = table_label(statement, params.keyspace);
 
   shadow_link* link = shadow_link_to(secondary);
   const auto limit = static_cast<std::size_t>(ctx_->settings.shadow_queue_size);
@@ -550,13 +540,12 @@ void client_session::shadow_primary_done(pending& p) {
   auto& answer = p.responses[c];
   if (answer && answer->header.op == opcode::result) {
     r.primary_ok = true;
-    if (!r.secondary_done) {
+    r.primary_state = paging_state_of(*answer);
+    if (!r.secondary_done && r.primary_state) {
       // The client may ask for the next page before the secondary answers this one: that
       // read will wait for the mapping this one gives.
-      if (auto state = paging_state_of(*answer)) {
-        r.owns_page = key_of(*state);
-        page_owners_[r.owns_page] = r.id;
-      }
+      r.owns_page = key_of(*r.primary_state);
+      page_owners_[r.owns_page] = r.id;
     }
     const std::size_t size = answer->body.size();
     if (shadow_retained_ + size <= max_retained) {
@@ -633,9 +622,9 @@ void client_session::conclude_shadow(shadow_read& r) {
   const bool same =
       r.primary->header.flags == r.secondary->header.flags && r.primary->body == r.secondary->body;
   if (same || !r.compare) {
-    if (auto primary_state = paging_state_of(*r.primary)) {
-      auto secondary_state = same ? primary_state : paging_state_of(*r.secondary);
-      if (secondary_state) remember_page(*primary_state, std::move(*secondary_state));
+    if (r.primary_state) {
+      auto secondary_state = same ? r.primary_state : paging_state_of(*r.secondary);
+      if (secondary_state) remember_page(*r.primary_state, std::move(*secondary_state));
     }
     end_shadow(r.id, r.compare ? shadow_outcome::match : shadow_outcome::skipped);
     return;

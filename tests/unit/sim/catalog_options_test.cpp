@@ -206,8 +206,9 @@ TEST(CatalogTableOptions, Extensions) {
   term blob;
   blob.kind = term_kind::blob;
   blob.text = "0x01ff";
-  EXPECT_EQ(options_with({prop("extensions", map_of({{str("k"), blob}}))}).at("extensions"),
-            (cql_value{protocol::cql_map{{text_value("k"), cql_value{protocol::bytes{0x01, 0xff}}}}}));
+  EXPECT_EQ(
+      options_with({prop("extensions", map_of({{str("k"), blob}}))}).at("extensions"),
+      (cql_value{protocol::cql_map{{text_value("k"), cql_value{protocol::bytes{0x01, 0xff}}}}}));
   blob.text = "0xzz";
   expect_error(create_with({prop("extensions", map_of({{str("k"), blob}}))}),
                error_code::syntax_error, "Invalid blob in 'extensions'");
