@@ -8,7 +8,9 @@ packages=(
   build-essential g++ cmake ninja-build pkg-config git
   # libraries (DESIGN.md, "Stack")
   libboost1.81-dev libboost-system1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  prometheus-cpp-dev libcli11-dev liblz4-dev libsnappy-dev
+  prometheus-cpp-dev libcli11-dev liblz4-dev libsnappy-dev zlib1g-dev
+  # TLS tests: certificates are made with the openssl command line
+  openssl
   # unit tests
   libgtest-dev libgmock-dev
   # fuzzing: clang with libFuzzer and the sanitizer runtimes

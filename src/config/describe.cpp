@@ -62,6 +62,7 @@ void add_cluster(std::vector<std::pair<std::string, std::string>>& out, const st
   out.emplace_back(prefix + "_tls_server_ca_path", c.tls_server_ca_path);
   out.emplace_back(prefix + "_tls_client_cert_path", c.tls_client_cert_path);
   out.emplace_back(prefix + "_tls_client_key_path", c.tls_client_key_path);
+  out.emplace_back(prefix + "_tls_verify_hostname", flag(c.tls_verify_hostname));
   out.emplace_back(prefix + "_secure_connect_bundle_path", c.secure_connect_bundle_path);
 }
 

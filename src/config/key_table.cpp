@@ -64,7 +64,7 @@ void add_cluster_keys(std::vector<key_spec>& out, cluster_settings settings::*c,
   struct names {
     std::string_view contact_points, port, username, password, local_datacenter,
         connection_timeout_ms, tls_server_ca_path, tls_client_cert_path, tls_client_key_path,
-        secure_connect_bundle_path;
+        tls_verify_hostname, secure_connect_bundle_path;
   };
   static constexpr names origin_names{"origin_contact_points",
                                       "origin_port",
@@ -75,6 +75,7 @@ void add_cluster_keys(std::vector<key_spec>& out, cluster_settings settings::*c,
                                       "origin_tls_server_ca_path",
                                       "origin_tls_client_cert_path",
                                       "origin_tls_client_key_path",
+                                      "origin_tls_verify_hostname",
                                       "origin_secure_connect_bundle_path"};
   static constexpr names target_names{"target_contact_points",
                                       "target_port",
@@ -85,6 +86,7 @@ void add_cluster_keys(std::vector<key_spec>& out, cluster_settings settings::*c,
                                       "target_tls_server_ca_path",
                                       "target_tls_client_cert_path",
                                       "target_tls_client_key_path",
+                                      "target_tls_verify_hostname",
                                       "target_secure_connect_bundle_path"};
   const names& n = origin ? origin_names : target_names;
 
@@ -102,6 +104,9 @@ void add_cluster_keys(std::vector<key_spec>& out, cluster_settings settings::*c,
       make(n.tls_client_cert_path, cluster_text(c, &cluster_settings::tls_client_cert_path)));
   out.push_back(
       make(n.tls_client_key_path, cluster_text(c, &cluster_settings::tls_client_key_path)));
+  out.push_back(make(n.tls_verify_hostname, [c](settings& s, const raw_value& v) {
+    (s.*c).tls_verify_hostname = parse_bool(v);
+  }));
   out.push_back(make(n.secure_connect_bundle_path,
                      cluster_text(c, &cluster_settings::secure_connect_bundle_path)));
 }

@@ -21,20 +21,20 @@ constexpr std::size_t max_write_batch = 1024 * 1024;
 
 }  // namespace
 
-frame_stream::frame_stream(asio::ip::tcp::socket socket, std::uint32_t max_frame_size)
-    : socket_(std::move(socket)),
-      wake_(socket_.get_executor()),
-      drained_(socket_.get_executor()),
+frame_stream::frame_stream(transport connection, std::uint32_t max_frame_size)
+    : io_(std::move(connection)),
+      wake_(io_.get_executor()),
+      drained_(io_.get_executor()),
       max_frame_size_(max_frame_size) {
   boost::system::error_code ec;
-  remote_ = socket_.remote_endpoint(ec);
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  remote_ = io_.socket().remote_endpoint(ec);
+  io_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
 frame_stream::~frame_stream() = default;
 
 void frame_stream::start() {
-  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(io_.get_executor(), write_loop(shared_from_this()), asio::detached);
 }
 
 std::optional<std::uint8_t> frame_stream::front_version() const noexcept {
@@ -70,7 +70,7 @@ asio::awaitable<protocol::result<protocol::frame>> frame_stream::read() {
       co_await drained_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
+    auto [ec, n] = co_await io_.read_some(asio::buffer(read_buffer_));
     if (ec) co_return ec;
     const protocol::byte_view data(read_buffer_.data(), n);
     if (segments_) {
@@ -108,9 +108,7 @@ void frame_stream::close_after_output() noexcept {
 void frame_stream::close() noexcept {
   if (closed_) return;
   closed_ = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  io_.close();
   wake_.cancel();
   drained_.cancel();
   output_.clear();
@@ -154,7 +152,7 @@ asio::awaitable<void> frame_stream::write_loop(std::shared_ptr<frame_stream> sel
       }
     }
     flush_segments();
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(buffer), use_tuple);
+    auto [ec, n] = co_await io_.write(asio::buffer(buffer));
     if (ec) {
       close();
       break;

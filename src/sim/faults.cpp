@@ -93,4 +93,15 @@ void fault_registry::clear_log() {
   log_.clear();
 }
 
+void fault_registry::record_handshake(tls_handshake_record r) {
+  if (log_capacity_ == 0) return;
+  while (handshakes_.size() >= log_capacity_)
+    handshakes_.pop_front();
+  handshakes_.push_back(std::move(r));
+}
+
+void fault_registry::clear_handshakes() {
+  handshakes_.clear();
+}
+
 }  // namespace cqlshift::sim

@@ -2,6 +2,7 @@
 // that real drivers connect to, with fault injection through an HTTP admin API. The backend
 // of cqlshift's integration tests and demo.
 
+#include "cqlshift/net/tls.hpp"
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/version.hpp"
 #include "cqlshift/sim/admin.hpp"
@@ -46,7 +47,24 @@ struct settings {
   std::string admin_address = "127.0.0.1";
   std::optional<std::uint16_t> admin_port;
   std::uint32_t max_frame_size = protocol::default_max_frame_size;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  bool require_client_auth = false;
 };
+
+// The nodes' TLS context, or null without --tls-cert. Throws net::tls_error.
+std::shared_ptr<asio::ssl::context> tls_context_of(const settings& s) {
+  if (s.tls_cert.empty()) return nullptr;
+  net::server_tls_material m;
+  m.certificate = net::read_pem_file("--tls-cert", s.tls_cert);
+  m.private_key = net::read_pem_file("--tls-key", s.tls_key);
+  // Empty text: client certificates are neither asked for nor checked.
+  m.ca = s.tls_ca.empty() ? net::pem_source{"--tls-ca", "", ""}
+                          : net::read_pem_file("--tls-ca", s.tls_ca);
+  m.require_client_auth = s.require_client_auth;
+  return net::make_server_context(m);
+}
 
 sim::server_options server_options_of(const settings& s) {
   sim::server_options o;
@@ -66,6 +84,13 @@ sim::server_options server_options_of(const settings& s) {
 }
 
 int run(const settings& s) {
+  sim::server_options options = server_options_of(s);
+  try {
+    options.tls = tls_context_of(s);
+  } catch (const net::tls_error& e) {
+    std::cerr << "cqlsim: " << e.what() << "\n";
+    return 2;
+  }
   asio::io_context io(1);
   std::vector<asio::ip::tcp::acceptor> acceptors;
   std::optional<asio::ip::tcp::endpoint> admin_endpoint;
@@ -84,7 +109,7 @@ int run(const settings& s) {
 
   sim::database db(sim::describe_nodes(acceptors, s.cluster_name, s.datacenter));
   sim::fault_registry faults;
-  sim::cql_server server(io, std::move(acceptors), db, faults, server_options_of(s));
+  sim::cql_server server(io, std::move(acceptors), db, faults, std::move(options));
   std::unique_ptr<sim::admin_server> admin;
   if (admin_endpoint) {
     try {
@@ -176,9 +201,31 @@ int main(int argc, char** argv) {
                  "one gets a PROTOCOL_ERROR and its connection closes")
       ->check(CLI::Range(std::uint32_t{1024}, protocol::default_max_frame_size))
       ->capture_default_str();
+  auto* tls_cert =
+      app.add_option("--tls-cert", s.tls_cert,
+                     "PEM certificate chain (leaf first) every node presents: with --tls-key, "
+                     "the native protocol ports speak TLS only (1.2 or later) and a client that "
+                     "fails its handshake is disconnected with a line on stderr; the admin API "
+                     "stays plain HTTP")
+          ->type_name("FILE");
+  auto* tls_key =
+      app.add_option("--tls-key", s.tls_key, "PEM private key (unencrypted) of --tls-cert")
+          ->type_name("FILE");
+  auto* tls_ca = app.add_option("--tls-ca", s.tls_ca,
+                                "PEM CA certificates that client certificates are verified "
+                                "against when a client sends one; without it none is asked for")
+                     ->type_name("FILE");
+  auto* require_client_auth =
+      app.add_flag("--require-client-auth", s.require_client_auth,
+                   "Refuse TLS clients without a certificate that --tls-ca verifies");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
+  tls_ca->needs(tls_cert);
+  require_client_auth->needs(tls_ca);
   app.footer(
       "Admin API (with --admin-port): GET /nodes, GET|POST|DELETE /faults, GET|DELETE /log, "
-      "POST /reset, GET /health.");
+      "GET|DELETE /tls (TLS handshakes and the server names clients sent), POST /reset, "
+      "GET /health.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

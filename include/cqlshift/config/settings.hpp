@@ -43,6 +43,9 @@ struct cluster_settings {
   std::string tls_server_ca_path;
   std::string tls_client_cert_path;
   std::string tls_client_key_path;
+  // The server's certificate must name the host (or IP address) connected to; beyond the
+  // reference proxy, which does not check it.
+  bool tls_verify_hostname = true;
   std::string secure_connect_bundle_path;  // Astra: replaces contact points and TLS paths
 };
 

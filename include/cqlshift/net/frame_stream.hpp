@@ -1,8 +1,8 @@
 #pragma once
-// A TCP connection that carries native protocol frames, in both directions, before and after
-// v5 segment framing. One reader (whoever calls read()) and one writer coroutine owned by the
-// stream; frames to send are queued and written in batches (write coalescing), so callers
-// never wait for the socket.
+// A connection (plain TCP or TLS, see transport.hpp) that carries native protocol frames, in both
+// directions, before and after v5 segment framing. One reader (whoever calls read()) and one writer
+// coroutine owned by the stream; frames to send are queued and written in batches (write
+// coalescing), so callers never wait for the socket.
 //
 // Bodies are kept as they are on the wire: a v3/v4 body compressed by the peer stays
 // compressed; the caller decompresses only where it must read it. In segment mode (v5 after
@@ -10,6 +10,7 @@
 //
 // Thread: every call on the strand of the socket's executor (the session's io_context).
 
+#include "cqlshift/net/transport.hpp"
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/input_buffer.hpp"
 #include "cqlshift/protocol/segment.hpp"
@@ -33,7 +34,9 @@ class frame_stream : public std::enable_shared_from_this<frame_stream> {
   // (backpressure: memory per connection stays bounded).
   static constexpr std::size_t max_pending_output = 16 * 1024 * 1024;
 
-  frame_stream(boost::asio::ip::tcp::socket socket, std::uint32_t max_frame_size);
+  frame_stream(transport connection, std::uint32_t max_frame_size);
+  frame_stream(boost::asio::ip::tcp::socket socket, std::uint32_t max_frame_size)
+      : frame_stream(transport(std::move(socket)), max_frame_size) {}
   ~frame_stream();
 
   // Starts the writer. Call once, after construction through make_shared.
@@ -64,13 +67,14 @@ class frame_stream : public std::enable_shared_from_this<frame_stream> {
   bool is_open() const noexcept { return !closed_; }
 
   boost::asio::ip::tcp::endpoint remote_endpoint() const noexcept { return remote_; }
-  boost::asio::any_io_executor get_executor() { return socket_.get_executor(); }
+  boost::asio::any_io_executor get_executor() { return io_.get_executor(); }
+  bool is_tls() const noexcept { return io_.is_tls(); }
 
  private:
   boost::asio::awaitable<void> write_loop(std::shared_ptr<frame_stream> self);
   protocol::result<std::optional<protocol::frame>> next_buffered();
 
-  boost::asio::ip::tcp::socket socket_;
+  transport io_;
   boost::asio::ip::tcp::endpoint remote_;
   boost::asio::steady_timer wake_;     // the idle writer waits on it
   boost::asio::steady_timer drained_;  // read() waits on it while output is backed up

@@ -27,7 +27,11 @@ struct run_options {
   std::optional<std::filesystem::path> config_file;
 };
 
-// Runs until SIGINT/SIGTERM; returns the process exit code.
+// Reads every TLS certificate, key and secure connect bundle the settings name, as start-up
+// does; throws net::tls_error (its message names the key, the file and the reason).
+void check_tls_material(const config::settings& settings);
+
+// Runs until SIGINT/SIGTERM; returns the process exit code (2 when TLS material is unusable).
 int run_proxy(const config::settings& settings, const run_options& options);
 
 }  // namespace cqlshift::proxy

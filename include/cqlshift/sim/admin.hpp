@@ -13,7 +13,13 @@
 //   GET    /log[?node=N&since=SEQ&opcode=QUERY&limit=K]   request log entries as JSON: those
 //                                  with seq > SEQ, oldest first, at most K
 //   DELETE /log                    clear the log
-//   POST   /reset                  drop all user data and schema, rules and log
+//   GET    /tls                    TLS handshakes on the native protocol ports, oldest first:
+//                                  {"server_names":["SNI", ...],   (accepted ones; "": none sent)
+//                                   "handshakes":[{"node":0, "peer":"ADDRESS:PORT",
+//                                   "accepted":true, "server_name":"...", "error":"...",
+//                                   "time_micros":N}, ...]}  (refused ones too)
+//   DELETE /tls                    clear the handshake log
+//   POST   /reset                  drop all user data and schema, rules and logs
 //   GET    /health                 {"status":"ok"}
 // DELETE and POST /reset answer 204. Errors are {"error":"..."}: 400 (bad JSON, field or
 // parameter; malformed HTTP, which also closes the connection), 404 (unknown path or rule),

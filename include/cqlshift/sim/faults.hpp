@@ -1,7 +1,8 @@
 #pragma once
-// Fault injection and the request log of cqlsim. The server asks decide() for every request
-// it received (after decoding, before executing) and records every request in the log; the
-// admin HTTP API (admin.hpp) adds, lists and clears rules and reads and clears the log.
+// Fault injection and the logs of cqlsim. The server asks decide() for every request it
+// received (after decoding, before executing) and records every request in the log, and every
+// TLS handshake in the handshake log; the admin HTTP API (admin.hpp) adds, lists and clears
+// rules and reads and clears the logs.
 //
 // A rule matches requests by node, opcode (any case), statement pattern (a substring of the
 // CQL text, case-insensitive) and/or keyspace.table (names compared exactly, as Cassandra
@@ -24,16 +25,26 @@ namespace cqlshift::sim {
 
 // What a node received: one entry per request frame.
 struct request_record {
-  std::uint64_t seq = 0;       // assigned by record(): 1, 2, ...
-  std::size_t node = 0;        // index into the topology
+  std::uint64_t seq = 0;         // assigned by record(): 1, 2, ...
+  std::size_t node = 0;          // index into the topology
   std::uint64_t connection = 0;  // the server's connection number
-  std::string opcode;          // "QUERY", "EXECUTE", "BATCH", "PREPARE", "STARTUP", ...
-  std::string statement;       // CQL text (EXECUTE: the prepared text; BATCH: texts joined by "; ")
-  std::string keyspace;        // the statement's keyspace (explicit or the session's), if any
-  std::string table;           // the statement's table, if any
-  std::string consistency;     // "LOCAL_QUORUM", ...; empty when the message has none
+  std::string opcode;            // "QUERY", "EXECUTE", "BATCH", "PREPARE", "STARTUP", ...
+  std::string statement;    // CQL text (EXECUTE: the prepared text; BATCH: texts joined by "; ")
+  std::string keyspace;     // the statement's keyspace (explicit or the session's), if any
+  std::string table;        // the statement's table, if any
+  std::string consistency;  // "LOCAL_QUORUM", ...; empty when the message has none
   std::int16_t stream = 0;
   std::int64_t time_micros = 0;  // Unix time the request was received
+};
+
+// A TLS handshake on a node's native protocol port, accepted or refused.
+struct tls_handshake_record {
+  std::size_t node = 0;
+  std::string peer;  // the client's "ADDRESS:PORT"
+  bool accepted = false;
+  std::string server_name;       // the SNI the client sent ("" if none)
+  std::string error;             // why it was refused ("" when accepted)
+  std::int64_t time_micros = 0;  // Unix time the handshake ended
 };
 
 enum class fault_action : std::uint8_t {
@@ -81,9 +92,15 @@ class fault_registry {
   const std::deque<request_record>& log() const noexcept { return log_; }
   void clear_log();
 
+  // Appends to the handshake log, oldest first (it keeps as many entries as the request log).
+  void record_handshake(tls_handshake_record r);
+  const std::deque<tls_handshake_record>& handshakes() const noexcept { return handshakes_; }
+  void clear_handshakes();
+
  private:
   std::vector<fault_rule> rules_;
   std::deque<request_record> log_;
+  std::deque<tls_handshake_record> handshakes_;
   std::size_t log_capacity_;
   std::uint64_t next_rule_id_ = 1;
   std::uint64_t next_seq_ = 1;

@@ -3,6 +3,7 @@
 #include "client_session.hpp"
 #include "endpoint_text.hpp"
 
+#include "cqlshift/net/tls.hpp"
 #include "cqlshift/protocol/responses.hpp"
 
 #include <spdlog/spdlog.h>
@@ -18,13 +19,14 @@ namespace asio = boost::asio;
 
 }  // namespace
 
-client_session::client_session(std::shared_ptr<proxy_context> ctx, asio::ip::tcp::socket socket,
-                               std::size_t worker)
+client_session::client_session(std::shared_ptr<proxy_context> ctx, net::transport connection,
+                               std::size_t worker, std::string refusal)
     : ctx_(std::move(ctx)),
       metrics_(ctx_->metrics.thread(worker)),
       worker_(worker),
-      client_(std::make_shared<net::frame_stream>(std::move(socket),
-                                                  ctx_->settings.max_frame_size_bytes)) {}
+      client_(std::make_shared<net::frame_stream>(std::move(connection),
+                                                  ctx_->settings.max_frame_size_bytes)),
+      refusal_(std::move(refusal)) {}
 
 client_session::~client_session() {
   for (cluster c : {cluster::origin, cluster::target})
@@ -46,7 +48,7 @@ void client_session::start() {
 std::string client_session::describe(cluster c) const {
   const leg& l = legs_[static_cast<int>(c)];
   std::string s(to_string(c));
-  if (l.stream) s += " node " + endpoint_text(l.node);
+  if (l.stream) s += " node " + l.node.label();
   return s;
 }
 
@@ -55,7 +57,13 @@ asio::awaitable<void> client_session::run([[maybe_unused]] std::shared_ptr<clien
     auto f = co_await client_->read();
     if (!f) {
       const auto ec = f.error();
-      if (ec.category() == protocol::protocol_category() && phase_ != phase::closed) {
+      if (phase_ == phase::initial && client_->front_version() == net::tls_record_first_byte) {
+        // A TLS ClientHello: a CQL error would be garbage to it, so the connection just closes.
+        spdlog::warn(
+            "client {} started a TLS handshake, but this listener is plaintext: set "
+            "proxy_tls_cert_path, proxy_tls_key_path and proxy_tls_ca_path to accept TLS",
+            endpoint_text(client_->remote_endpoint()));
+      } else if (ec.category() == protocol::protocol_category() && phase_ != phase::closed) {
         // A malformed stream: answer where the protocol allows it, then close (SPEC 1).
         const std::uint8_t v = version_ != 0 ? version_ : raw(protocol::protocol_version::v4);
         if (version_ == 0) version_ = v;

@@ -43,8 +43,10 @@ namespace cqlshift::proxy {
 class client_session : public std::enable_shared_from_this<client_session> {
  public:
   // `worker`: the index of the worker thread the session lives on (its metrics shard).
-  client_session(std::shared_ptr<proxy_context> ctx, boost::asio::ip::tcp::socket socket,
-                 std::size_t worker);
+  // `refusal`, when not empty, is the error the client's first request gets before the
+  // connection closes (a plaintext client on the TLS listener).
+  client_session(std::shared_ptr<proxy_context> ctx, net::transport connection, std::size_t worker,
+                 std::string refusal = {});
   ~client_session();
 
   void start();
@@ -120,7 +122,7 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::shared_ptr<net::frame_stream> stream;
     std::unique_ptr<stream_ids> ids;
     std::vector<std::uint64_t> by_stream;  // shadow read id per stream id; 0 free
-    boost::asio::ip::tcp::endpoint node;
+    node_address node;
     observability::node_metrics* metrics = nullptr;
     std::unique_ptr<boost::asio::steady_timer> handshake_deadline;
     std::string keyspace;      // the link's USE keyspace
@@ -134,7 +136,7 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::shared_ptr<net::frame_stream> stream;
     std::unique_ptr<stream_ids> ids;
     std::vector<pending*> by_stream;  // indexed by the cluster's stream id
-    boost::asio::ip::tcp::endpoint node;
+    node_address node;
     observability::node_metrics* metrics = nullptr;  // the node's shard on this thread
     bool startup_answered = false;
     bool ready = false;  // STARTUP (and auth) accepted
@@ -275,6 +277,7 @@ class client_session : public std::enable_shared_from_this<client_session> {
   std::vector<std::unique_ptr<pending>> orphans_;  // answered, waiting for late responses
   std::uint64_t next_serial_ = 1;
   bool counted_ = false;
+  const std::string refusal_;
 
   // Shadow reads (SPEC 11).
   std::optional<protocol::frame> startup_frame_;  // replayed on shadow connections

@@ -63,6 +63,21 @@ std::optional<asio::ip::address> inet_cell(const protocol::rows_result& rows, st
   return std::nullopt;
 }
 
+// A uuid column as text (8-4-4-4-12 hex digits), or nullopt.
+std::optional<std::string> uuid_cell(const protocol::rows_result& rows, std::size_t row,
+                                     std::string_view col) {
+  const auto* c = cell(rows, row, col);
+  if (c == nullptr || !*c || (*c)->size() != 16) return std::nullopt;
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += digits[(**c)[i] >> 4];
+    out += digits[(**c)[i] & 0xF];
+  }
+  return out;
+}
+
 }  // namespace
 
 control_connection::control_connection(std::shared_ptr<proxy_context> ctx, cluster which,
@@ -83,8 +98,10 @@ void control_connection::start(std::function<void()> on_up) {
 }
 
 std::string control_connection::address() const {
-  if (ever_up_) return connected_.address().to_string() + ":" + std::to_string(connected_.port());
+  if (ever_up_) return connected_.label();
   const auto& s = settings();
+  if (!s.secure_connect_bundle_path.empty())
+    return "secure connect bundle " + s.secure_connect_bundle_path;
   const std::string host = s.contact_points.empty() ? std::string() : s.contact_points.front();
   return host + ":" + std::to_string(s.port);
 }
@@ -149,86 +166,122 @@ asio::awaitable<protocol::frame> control_connection::exchange(const protocol::re
   }
 }
 
-asio::awaitable<void> control_connection::connect_once() {
+asio::awaitable<std::vector<node_address>> control_connection::contact_nodes() {
   const config::cluster_settings& s = settings();
-  if (s.contact_points.empty()) throw failure("no contact points configured");
+  const cluster_tls& tls = ctx_->tls_of(which_);
   asio::ip::tcp::resolver resolver(io_);
-  std::string last_error = "no contact point answered";
-  const auto max_version = ctx_->settings.control_conn_max_protocol_version;
+  std::vector<node_address> nodes;
+  if (tls.bundle) {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(s.connection_timeout_ms);
+    try {
+      bundle_metadata_ = co_await net::fetch_bundle_metadata(*tls.bundle, *tls.context, deadline);
+    } catch (const net::tls_error& e) {
+      throw failure(e.what());
+    }
+    const net::bundle_metadata& m = *bundle_metadata_;
+    auto [ec, endpoints] = co_await resolver.async_resolve(
+        m.sni_proxy_host, std::to_string(m.sni_proxy_port), use_tuple);
+    if (ec) throw failure("cannot resolve the SNI proxy " + m.sni_proxy_host + ": " + ec.message());
+    if (m.host_ids.empty()) throw failure("the bundle's metadata service names no contact point");
+    for (const std::string& id : m.host_ids)
+      nodes.push_back(node_address{endpoints.begin()->endpoint(), id, true});
+    co_return nodes;
+  }
+  if (s.contact_points.empty()) throw failure("no contact points configured");
+  std::string last_error;
   for (const std::string& host : s.contact_points) {
     auto [ec, endpoints] = co_await resolver.async_resolve(host, std::to_string(s.port), use_tuple);
     if (ec) {
       last_error = "cannot resolve " + host + ": " + ec.message();
       continue;
     }
-    for (const auto& entry : endpoints) {
-      for (protocol_version v : version_order) {
-        if (raw(v) > max_version) continue;
-        asio::ip::tcp::socket socket(io_);
-        asio::steady_timer timer(io_);
-        timer.expires_after(std::chrono::milliseconds(s.connection_timeout_ms));
-        auto connected = co_await (socket.async_connect(entry.endpoint(), use_tuple) ||
-                                   timer.async_wait(use_tuple));
-        if (connected.index() == 1 || std::get<0>(std::get<0>(connected))) {
-          last_error = "cannot connect to " + entry.endpoint().address().to_string() + ":" +
-                       std::to_string(entry.endpoint().port());
-          break;
-        }
-        stream_ = std::make_shared<net::frame_stream>(std::move(socket),
-                                                      ctx_->settings.max_frame_size_bytes);
-        stream_->start();
-        version_ = v;
-        protocol::startup st;
-        st.options = {{"CQL_VERSION", "3.0.0"}, {"DRIVER_NAME", "cqlshift"}};
-        auto body = protocol::encode_request(st, v);
-        protocol::frame_header h;
-        h.version = raw(v);
-        h.stream = 0;
-        h.op = opcode::startup;
-        stream_->send(protocol::encode_frame(h, *body));
-        if (protocol::uses_segments(v)) stream_->segments_out(false);
-        timer.expires_after(std::chrono::milliseconds(s.connection_timeout_ms));
-        auto answered = co_await (stream_->read() || timer.async_wait(use_tuple));
-        if (answered.index() == 1) throw failure("no answer to STARTUP");
-        auto f = std::get<0>(std::move(answered));
-        if (!f) {
-          // Some servers close the connection on a version they do not speak.
-          last_error = f.error().message();
-          stream_->close();
-          continue;
-        }
-        if (f->header.op == opcode::error) {
-          // Any PROTOCOL_ERROR (whatever version its header carries) means "try lower".
-          stream_->close();
-          last_error = "refused protocol " + std::string(protocol::to_string(v));
-          continue;
-        }
-        if (protocol::uses_segments(v)) stream_->segments_in(false);
-        if (f->header.op == opcode::authenticate) {
-          protocol::auth_response ar;
-          protocol::bytes token{0};
-          token.insert(token.end(), s.username.begin(), s.username.end());
-          token.push_back(0);
-          token.insert(token.end(), s.password.begin(), s.password.end());
-          ar.token = std::move(token);
-          auto reply = co_await exchange(ar);
-          if (reply.header.op != opcode::auth_success)
-            throw failure("authentication with the configured " +
-                          std::string(which_ == cluster::origin ? "origin" : "target") +
-                          "_username was refused");
-        } else if (f->header.op != opcode::ready) {
-          throw failure("unexpected answer to STARTUP");
-        }
-        connected_ = entry.endpoint();
-        co_await refresh();
-        protocol::register_request reg;
-        reg.events = {"TOPOLOGY_CHANGE", "STATUS_CHANGE"};
-        co_await exchange(reg);
-        spdlog::info("control connection to {} up: {}:{} protocol {}", name(),
-                     connected_.address().to_string(), connected_.port(),
-                     protocol::to_string(version_));
-        co_return;
+    for (const auto& entry : endpoints)
+      nodes.push_back(node_address{entry.endpoint(), host, false});
+  }
+  if (nodes.empty()) throw failure(last_error);
+  co_return nodes;
+}
+
+asio::awaitable<void> control_connection::connect_once() {
+  const config::cluster_settings& s = settings();
+  const std::vector<node_address> nodes = co_await contact_nodes();
+  std::string last_error = "no contact point answered";
+  const auto max_version = ctx_->settings.control_conn_max_protocol_version;
+  for (const node_address& node : nodes) {
+    for (protocol_version v : version_order) {
+      if (raw(v) > max_version) continue;
+      auto connected = co_await connect_to_node(io_.get_executor(), ctx_->tls_of(which_), node,
+                                                std::chrono::milliseconds(s.connection_timeout_ms));
+      if (!connected.stream) {
+        last_error = "cannot connect to " + node.label() + ": " + connected.error;
+        break;
       }
+      asio::steady_timer timer(io_);
+      stream_ = std::make_shared<net::frame_stream>(std::move(*connected.stream),
+                                                    ctx_->settings.max_frame_size_bytes);
+      stream_->start();
+      version_ = v;
+      protocol::startup st;
+      st.options = {{"CQL_VERSION", "3.0.0"}, {"DRIVER_NAME", "cqlshift"}};
+      auto body = protocol::encode_request(st, v);
+      protocol::frame_header h;
+      h.version = raw(v);
+      h.stream = 0;
+      h.op = opcode::startup;
+      stream_->send(protocol::encode_frame(h, *body));
+      if (protocol::uses_segments(v)) stream_->segments_out(false);
+      timer.expires_after(std::chrono::milliseconds(s.connection_timeout_ms));
+      auto answered = co_await (stream_->read() || timer.async_wait(use_tuple));
+      if (answered.index() == 1) {
+        // A node that does not answer: the next one may.
+        last_error = node.label() + " did not answer STARTUP within " +
+                     std::to_string(s.connection_timeout_ms) + " ms";
+        stream_->close();
+        break;
+      }
+      auto f = std::get<0>(std::move(answered));
+      if (!f) {
+        // Some servers close the connection on a version they do not speak.
+        last_error = f.error().message();
+        if (f.error() == asio::error::eof && !ctx_->tls_of(which_).context) {
+          last_error += " (" + node.label() +
+                        " closed the connection unanswered; if it requires TLS, set " +
+                        ctx_->tls_of(which_).prefix + "_tls_server_ca_path)";
+        }
+        stream_->close();
+        continue;
+      }
+      if (f->header.op == opcode::error) {
+        // Any PROTOCOL_ERROR (whatever version its header carries) means "try lower".
+        stream_->close();
+        last_error = "refused protocol " + std::string(protocol::to_string(v));
+        continue;
+      }
+      if (protocol::uses_segments(v)) stream_->segments_in(false);
+      if (f->header.op == opcode::authenticate) {
+        protocol::auth_response ar;
+        protocol::bytes token{0};
+        token.insert(token.end(), s.username.begin(), s.username.end());
+        token.push_back(0);
+        token.insert(token.end(), s.password.begin(), s.password.end());
+        ar.token = std::move(token);
+        auto reply = co_await exchange(ar);
+        if (reply.header.op != opcode::auth_success)
+          throw failure("authentication with the configured " +
+                        std::string(which_ == cluster::origin ? "origin" : "target") +
+                        "_username was refused");
+      } else if (f->header.op != opcode::ready) {
+        throw failure("unexpected answer to STARTUP");
+      }
+      connected_ = node;
+      co_await refresh();
+      protocol::register_request reg;
+      reg.events = {"TOPOLOGY_CHANGE", "STATUS_CHANGE"};
+      co_await exchange(reg);
+      spdlog::info("control connection to {} up: {} protocol {}{}", name(), connected_.label(),
+                   protocol::to_string(version_), stream_->is_tls() ? " over TLS" : "");
+      co_return;
     }
   }
   throw failure(last_error);
@@ -264,15 +317,24 @@ asio::awaitable<void> control_connection::refresh() {
   if (view->system_local.rows.empty()) throw failure("system.local is empty");
   const protocol::rows_result peers = co_await query("SELECT * FROM system.peers");
   const std::string own_dc = text_cell(view->system_local, 0, "data_center");
-  view->datacenter = settings().local_datacenter.empty() ? own_dc : settings().local_datacenter;
+  view->datacenter = settings().local_datacenter;
+  if (view->datacenter.empty())
+    view->datacenter = bundle_metadata_ ? bundle_metadata_->local_dc : own_dc;
   const std::uint16_t port = settings().port;
   if (own_dc == view->datacenter) view->nodes.push_back(connected_);
   for (std::size_t r = 0; r < peers.rows.size(); ++r) {
     if (text_cell(peers, r, "data_center") != view->datacenter) continue;
+    if (connected_.sni_routed) {
+      // Behind the SNI proxy every node has its address; the host id picks the node.
+      const auto id = uuid_cell(peers, r, "host_id");
+      if (id) view->nodes.push_back(node_address{connected_.endpoint, *id, true});
+      continue;
+    }
     auto address = inet_cell(peers, r, "rpc_address");
     if (!address || address->is_unspecified()) address = inet_cell(peers, r, "peer");
     if (!address) continue;
-    view->nodes.emplace_back(*address, port);
+    const asio::ip::tcp::endpoint e(*address, port);
+    view->nodes.push_back(node_address{e, address->to_string(), false});
   }
   if (view->nodes.empty()) throw failure("no node in data center '" + view->datacenter + "'");
   ctx_->directory(which_).publish(std::move(view));

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cqlshift::proxy {
@@ -45,6 +46,9 @@ class control_connection : public std::enable_shared_from_this<control_connectio
 
   boost::asio::awaitable<void> run(std::shared_ptr<control_connection> self);
   boost::asio::awaitable<void> connect_once();
+  // The nodes to try, in order: each contact point's addresses, or behind a bundle's SNI proxy
+  // the host ids its metadata service names. Throws failure when there is none.
+  boost::asio::awaitable<std::vector<node_address>> contact_nodes();
   boost::asio::awaitable<void> serve();
   boost::asio::awaitable<protocol::frame> exchange(const protocol::request& r);
   boost::asio::awaitable<void> refresh();
@@ -56,7 +60,9 @@ class control_connection : public std::enable_shared_from_this<control_connectio
   boost::asio::io_context& io_;
   std::shared_ptr<net::frame_stream> stream_;
   protocol::protocol_version version_ = protocol::protocol_version::v4;
-  boost::asio::ip::tcp::endpoint connected_;
+  node_address connected_;
+  // With a secure connect bundle: what the metadata service said at the last connection.
+  std::optional<net::bundle_metadata> bundle_metadata_;
   std::function<void()> on_up_;
   bool stopped_ = false;
   bool up_ = false;

@@ -45,17 +45,30 @@ http_response readiness(const endpoint_sources& s) {
   return json_response(overall == "UP" ? 200 : 503, body);
 }
 
+// How the proxy reaches a cluster: "off", "one-way", "mutual" or "secure connect bundle", with
+// ", hostname not verified" when *_tls_verify_hostname is false.
+std::string tls_mode(const cluster_tls& tls, const config::settings& settings, cluster c) {
+  if (!tls.context) return "off";
+  const config::cluster_settings& cs = c == cluster::origin ? settings.origin : settings.target;
+  std::string mode = tls.bundle                        ? "secure connect bundle"
+                     : cs.tls_client_cert_path.empty() ? "one-way"
+                                                       : "mutual";
+  if (!tls.verify_hostname) mode += ", hostname not verified";
+  return mode;
+}
+
 json::object cluster_state(const endpoint_sources& s, cluster c) {
   const control_connection& cc = c == cluster::origin ? *s.origin : *s.target;
   json::object o{{"status", cluster_status(cc, s.ctx->settings.heartbeat_failure_threshold)},
                  {"control_connection", cc.address()},
-                 {"consecutive_failures", cc.consecutive_failures()}};
+                 {"consecutive_failures", cc.consecutive_failures()},
+                 {"tls", tls_mode(s.ctx->tls_of(c), s.ctx->settings, c)}};
   if (auto view = s.ctx->directory(c).view()) {
     o["protocol_version"] = std::string(protocol::to_string(cc.version()));
     o["datacenter"] = view->datacenter;
     json::array nodes;
     for (const auto& n : view->nodes)
-      nodes.push_back(json::value(n.address().to_string() + ":" + std::to_string(n.port())));
+      nodes.push_back(json::value(n.label()));
     o["nodes"] = std::move(nodes);
   }
   return o;
@@ -114,6 +127,9 @@ http_response status(const endpoint_sources& s) {
                     {"uptime_seconds", uptime.count()},
                     {"serving", *s.serving},
                     {"listen", s.listen_address},
+                    {"client_tls", !ctx.tls.clients                             ? "off"
+                                   : ctx.settings.proxy_tls_require_client_auth ? "mutual"
+                                                                                : "one-way"},
                     {"primary_cluster", std::string(to_string(ctx.primary()))},
                     {"read_mode", std::string(config::to_string(ctx.live.read_mode.load()))},
                     {"replace_cql_functions", ctx.live.replace_cql_functions.load()},

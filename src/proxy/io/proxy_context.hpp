@@ -4,6 +4,7 @@
 // flag. Read-mostly; written by control connections (snapshots swapped atomically), by a
 // reload (the live settings, atomics), and, for the prepared map, under its mutex.
 
+#include "cluster_tls.hpp"
 #include "cluster_view.hpp"
 
 #include "cqlshift/config/settings.hpp"
@@ -46,6 +47,8 @@ struct proxy_context {
   live_settings live;
   proxy_topology topology;
   std::array<cluster_directory, 2> clusters;
+  // Loaded before any connection is made, read-only afterwards.
+  tls_setup tls;
   prepared_cache prepared;
   observability::metrics metrics;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -55,6 +58,7 @@ struct proxy_context {
   std::atomic<std::int64_t> inflight_requests{0};
 
   cluster_directory& directory(cluster c) noexcept { return clusters[static_cast<int>(c)]; }
+  const cluster_tls& tls_of(cluster c) const noexcept { return tls.clusters[static_cast<int>(c)]; }
   cluster primary() const noexcept { return live.primary.load(std::memory_order_relaxed); }
   cluster system_queries() const noexcept;
 

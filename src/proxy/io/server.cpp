@@ -6,6 +6,7 @@
 #include "proxy_context.hpp"
 
 #include "cqlshift/config/load.hpp"
+#include "cqlshift/net/tls.hpp"
 #include "cqlshift/observability/http_server.hpp"
 #include "cqlshift/observability/logging.hpp"
 
@@ -14,6 +15,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -43,9 +45,58 @@ struct worker {
   std::thread thread;
 };
 
-std::string endpoint_text(const tcp::endpoint& e) {
+// "address:port" with an IPv6 address in brackets, as a URL writes it.
+std::string url_endpoint_text(const tcp::endpoint& e) {
   const std::string a = e.address().to_string();
   return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
+}
+
+// How long a client has to complete the TLS handshake on the TLS listener.
+constexpr std::chrono::seconds client_tls_handshake_limit{10};
+
+// The TLS listener: a client that opens with a TLS handshake gets a session once it completes;
+// a plaintext client's first request is answered with an error naming the cause (a CQL error
+// it can read), then the connection closes.
+asio::awaitable<void> start_tls_session(std::shared_ptr<proxy_context> ctx, tcp::socket socket,
+                                        std::size_t index) {
+  using namespace asio::experimental::awaitable_operators;
+  boost::system::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  const std::string who = ec ? std::string("?") : url_endpoint_text(peer);
+  const auto deadline = std::chrono::steady_clock::now() + client_tls_handshake_limit;
+  std::uint8_t first = 0;
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_at(deadline);
+  auto peeked = co_await (
+      socket.async_receive(asio::buffer(&first, 1), tcp::socket::message_peek, use_tuple) ||
+      timer.async_wait(use_tuple));
+  const bool got_byte = peeked.index() == 0 && !std::get<0>(std::get<0>(peeked)) &&
+                        std::get<1>(std::get<0>(peeked)) == 1;
+  if (!got_byte) {
+    if (peeked.index() == 1)
+      spdlog::info("client {}: closed, it sent nothing within {} s of connecting", who,
+                   client_tls_handshake_limit.count());
+    ctx->client_connections.fetch_sub(1);
+    co_return;
+  }
+  if (!net::starts_tls_handshake(first)) {
+    spdlog::warn("client {} connected without TLS to the TLS listener: refused", who);
+    auto session = std::make_shared<client_session>(
+        ctx, net::transport(std::move(socket)), index,
+        "cqlshift: this port requires TLS (the proxy has proxy_tls_cert_path set); connect "
+        "with TLS");
+    session->start();
+    co_return;
+  }
+  auto h = co_await net::server_handshake(std::move(socket), *ctx->tls.clients, deadline);
+  if (!h.stream) {
+    spdlog::warn("client {}: TLS handshake failed: {}", who, h.error);
+    ctx->client_connections.fetch_sub(1);
+    co_return;
+  }
+  spdlog::debug("client {}: {}", who, h.stream->security());
+  auto session = std::make_shared<client_session>(ctx, std::move(*h.stream), index);
+  session->start();
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<proxy_context> ctx, tcp::acceptor& acceptor,
@@ -75,10 +126,14 @@ asio::awaitable<void> accept_loop(std::shared_ptr<proxy_context> ctx, tcp::accep
       socket.close(ignored);
       continue;
     }
-    asio::post(w.io, [ctx, index, s = std::move(socket)]() mutable {
-      auto session = std::make_shared<client_session>(ctx, std::move(s), index);
-      session->start();
-    });
+    if (!ctx->tls.clients) {
+      asio::post(w.io, [ctx, index, s = std::move(socket)]() mutable {
+        auto session = std::make_shared<client_session>(ctx, net::transport(std::move(s)), index);
+        session->start();
+      });
+    } else {
+      asio::co_spawn(w.io, start_tls_session(ctx, std::move(socket), index), asio::detached);
+    }
   }
 }
 
@@ -132,11 +187,23 @@ void reload(proxy_context& ctx, const run_options& options, std::string_view why
 
 }  // namespace
 
+void check_tls_material(const config::settings& settings) {
+  load_tls(settings);
+}
+
 int run_proxy(const config::settings& settings, const run_options& options) {
   const unsigned thread_count = settings.threads > 0
                                     ? static_cast<unsigned>(settings.threads)
                                     : std::max(1u, std::thread::hardware_concurrency());
+  tls_setup tls;
+  try {
+    tls = load_tls(settings);
+  } catch (const net::tls_error& e) {
+    spdlog::critical("config: {}", e.what());
+    return 2;
+  }
   auto ctx = std::make_shared<proxy_context>(settings, thread_count);
+  ctx->tls = std::move(tls);
   // Declared before main_io so they outlive it: main_io's pending operations (an accept into
   // a socket of a worker's io_context) are destroyed with main_io and touch the worker's.
   std::vector<std::unique_ptr<worker>> workers;
@@ -216,8 +283,8 @@ int run_proxy(const config::settings& settings, const run_options& options) {
       return 1;
     }
     spdlog::info("metrics and health endpoints on http://{}",
-                 endpoint_text(http->local_endpoint()));
-    if (options.on_http) options.on_http(endpoint_text(http->local_endpoint()));
+                 url_endpoint_text(http->local_endpoint()));
+    if (options.on_http) options.on_http(url_endpoint_text(http->local_endpoint()));
   }
 
   // Started last: from here on, returning means stopping and joining them (below).
@@ -230,11 +297,11 @@ int run_proxy(const config::settings& settings, const run_options& options) {
     // SPEC 9: serve only once both control connections are up.
     if (serving || !origin->up() || !target->up()) return;
     serving = true;
-    sources->listen_address = endpoint_text(bound);
+    sources->listen_address = url_endpoint_text(bound);
     asio::co_spawn(main_io, accept_loop(ctx, acceptor, workers), asio::detached);
-    spdlog::info("cqlshift listening on {} ({} worker threads, primary {})", endpoint_text(bound),
-                 thread_count, to_string(ctx->primary()));
-    if (options.on_listening) options.on_listening(endpoint_text(bound));
+    spdlog::info("cqlshift listening on {} ({} worker threads, primary {})",
+                 url_endpoint_text(bound), thread_count, to_string(ctx->primary()));
+    if (options.on_listening) options.on_listening(url_endpoint_text(bound));
   };
   origin->start(maybe_serve);
   target->start(maybe_serve);

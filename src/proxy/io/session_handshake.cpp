@@ -30,22 +30,6 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 const std::vector<std::uint8_t> known_versions = {3, 4, 5, 0x41, 0x42};
 
-// Connects within the timeout; the error otherwise.
-asio::awaitable<boost::system::error_code> connect_with_timeout(asio::ip::tcp::socket& socket,
-                                                                asio::ip::tcp::endpoint node,
-                                                                std::chrono::milliseconds limit) {
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(socket.get_executor());
-  timer.expires_after(limit);
-  auto result = co_await (socket.async_connect(node, use_tuple) || timer.async_wait(use_tuple));
-  if (result.index() == 1) {
-    boost::system::error_code ignored;
-    socket.close(ignored);
-    co_return asio::error::timed_out;
-  }
-  co_return std::get<0>(std::get<0>(result));
-}
-
 }  // namespace
 
 bool client_session::version_acceptable(std::uint8_t raw_version) const {
@@ -81,6 +65,12 @@ void client_session::on_first_frame(const protocol::frame& f) {
     return;
   }
   version_ = f.header.version;
+  if (!refusal_.empty()) {
+    send_error(f.header.stream, protocol::error_code::protocol_error, refusal_);
+    client_->close_after_output();
+    phase_ = phase::closed;
+    return;
+  }
   phase_ = phase::starting;
 }
 
@@ -186,21 +176,19 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
       close();
       co_return;
     }
-    asio::ip::tcp::socket socket(client_->get_executor());
-    const auto ec = co_await connect_with_timeout(socket, *node, limits[static_cast<int>(c)]);
+    auto connected = co_await connect_to_node(client_->get_executor(), ctx_->tls_of(c), *node,
+                                              limits[static_cast<int>(c)]);
     if (phase_ == phase::closed) co_return;
     observability::node_metrics& node_metrics =
-        ctx_->metrics.node(worker_, static_cast<observability::cluster_index>(c),
-                           node->address().to_string() + ":" + std::to_string(node->port()));
-    if (ec) {
+        ctx_->metrics.node(worker_, static_cast<observability::cluster_index>(c), node->label());
+    if (!connected.stream) {
       observability::thread_metrics::add(metrics_.failed_connections[static_cast<std::size_t>(c)]);
       observability::thread_metrics::add(node_metrics.failed_connections);
-      spdlog::warn("session: cannot connect to {} node {}:{}: {}", to_string(c),
-                   node->address().to_string(), node->port(), ec.message());
+      spdlog::warn("session: cannot connect to {} node {}: {}", to_string(c), node->label(),
+                   connected.error);
       send_error(startup_stream_, protocol::error_code::server_error,
                  std::string("cqlshift: cannot connect to ") + std::string(to_string(c)) +
-                     " node " + node->address().to_string() + ":" + std::to_string(node->port()) +
-                     ": " + ec.message());
+                     " node " + node->label() + ": " + connected.error);
       close();
       co_return;
     }
@@ -208,8 +196,8 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
     l.node = *node;
     l.metrics = &node_metrics;
     node_metrics.connections.fetch_add(1, std::memory_order_relaxed);
-    l.stream =
-        std::make_shared<net::frame_stream>(std::move(socket), ctx_->settings.max_frame_size_bytes);
+    l.stream = std::make_shared<net::frame_stream>(std::move(*connected.stream),
+                                                   ctx_->settings.max_frame_size_bytes);
     l.ids = std::make_unique<stream_ids>(ctx_->settings.proxy_max_stream_ids);
     l.by_stream.assign(static_cast<std::size_t>(l.ids->capacity()), nullptr);
     l.stream->start();

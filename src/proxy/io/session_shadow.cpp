@@ -233,8 +233,6 @@ client_session::shadow_link* client_session::shadow_link_to(cluster c) {
 
 asio::awaitable<void> client_session::run_shadow_link(
     [[maybe_unused]] std::shared_ptr<client_session> self, cluster c, std::uint64_t generation) {
-  using namespace asio::experimental::awaitable_operators;
-  constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
   const auto limit = std::chrono::milliseconds(
       ctx_->live.async_handshake_timeout_ms.load(std::memory_order_relaxed));
   const auto node = ctx_->directory(c).next_node();
@@ -245,13 +243,11 @@ asio::awaitable<void> client_session::run_shadow_link(
   {
     shadow_link& l = *shadow_links_[static_cast<int>(c)];
     l.node = *node;
-    l.metrics =
-        &ctx_->metrics.node(worker_, observability::cluster_index::async, endpoint_text(*node));
+    l.metrics = &ctx_->metrics.node(worker_, observability::cluster_index::async, node->label());
   }
-  asio::ip::tcp::socket socket(client_->get_executor());
-  asio::steady_timer timer(client_->get_executor());
-  timer.expires_after(limit);
-  auto connected = co_await (socket.async_connect(*node, use_tuple) || timer.async_wait(use_tuple));
+  // Connecting (and the TLS handshake) and the CQL handshake share the limit.
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  auto connected = co_await connect_to_node(client_->get_executor(), ctx_->tls_of(c), *node, limit);
   // The link may have been closed (or replaced) meanwhile.
   const auto mine = [&]() -> shadow_link* {
     shadow_link* link = shadow_links_[static_cast<int>(c)].get();
@@ -262,23 +258,23 @@ asio::awaitable<void> client_session::run_shadow_link(
   };
   shadow_link* l = mine();
   if (l == nullptr) co_return;
-  if (connected.index() == 1 || std::get<0>(std::get<0>(connected))) {
+  if (!connected.stream) {
     observability::thread_metrics::add(l->metrics->failed_connections);
-    fail_shadow_link(c, connected.index() == 1
+    fail_shadow_link(c, connected.timed_out
                             ? "connecting took longer than async_handshake_timeout_ms (" +
                                   std::to_string(limit.count()) + " ms)"
-                            : std::get<0>(std::get<0>(connected)).message());
+                            : connected.error);
     co_return;
   }
   l->metrics->connections.fetch_add(1, std::memory_order_relaxed);
-  l->stream =
-      std::make_shared<net::frame_stream>(std::move(socket), ctx_->settings.max_frame_size_bytes);
+  l->stream = std::make_shared<net::frame_stream>(std::move(*connected.stream),
+                                                  ctx_->settings.max_frame_size_bytes);
   l->ids = std::make_unique<stream_ids>(ctx_->settings.proxy_max_stream_ids);
   l->by_stream.assign(static_cast<std::size_t>(l->ids->capacity()), 0);
   l->stream->start();
   // The rest of the handshake within what is left of the limit.
   l->handshake_deadline = std::make_unique<asio::steady_timer>(client_->get_executor());
-  l->handshake_deadline->expires_at(timer.expiry());
+  l->handshake_deadline->expires_at(deadline);
   l->handshake_deadline->async_wait(
       [weak = weak_from_this(), c, limit, generation](const boost::system::error_code& ec) {
         if (ec) return;
@@ -344,7 +340,7 @@ void client_session::on_shadow_ready(cluster c) {
   l.st = shadow_link::state::ready;
   if (l.handshake_deadline) l.handshake_deadline->cancel();
   spdlog::debug("session {}: shadow connection to {} node {} ready",
-                endpoint_text(client_->remote_endpoint()), to_string(c), endpoint_text(l.node));
+                endpoint_text(client_->remote_endpoint()), to_string(c), l.node.label());
   flush_shadow(c);
 }
 

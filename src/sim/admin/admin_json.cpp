@@ -315,6 +315,17 @@ json::object to_json(const request_record& r) {
   return o;
 }
 
+json::object to_json(const tls_handshake_record& r) {
+  json::object o;
+  o["node"] = static_cast<std::uint64_t>(r.node);
+  o["peer"] = r.peer;
+  o["accepted"] = r.accepted;
+  o["server_name"] = r.server_name;
+  o["error"] = r.error;
+  o["time_micros"] = r.time_micros;
+  return o;
+}
+
 json::object to_json(const node_info& node, std::size_t index) {
   json::object o;
   o["index"] = static_cast<std::uint64_t>(index);

@@ -1,6 +1,6 @@
 #pragma once
-// The admin API's JSON forms of rules, log entries and nodes, and the validation of a rule a
-// client posts. Pure: no I/O.
+// The admin API's JSON forms of rules, log entries, TLS handshakes and nodes, and the validation of
+// a rule a client posts. Pure: no I/O.
 
 #include "cqlshift/sim/faults.hpp"
 #include "cqlshift/sim/topology.hpp"
@@ -36,6 +36,7 @@ std::string request_opcode_names();
 
 boost::json::object to_json(const fault_rule& rule);
 boost::json::object to_json(const request_record& record);
+boost::json::object to_json(const tls_handshake_record& record);
 boost::json::object to_json(const node_info& node, std::size_t index);
 
 }  // namespace cqlshift::sim::admin

@@ -16,7 +16,7 @@ namespace {
 namespace json = boost::json;
 namespace http = boost::beast::http;
 
-constexpr std::string_view known_paths = "/health, /nodes, /faults, /faults/N, /log, /reset";
+constexpr std::string_view known_paths = "/health, /nodes, /faults, /faults/N, /log, /tls, /reset";
 
 admin_reply json_reply(http::status status, const json::value& body) {
   admin_reply r;
@@ -144,6 +144,18 @@ admin_reply get_log(std::string_view query, const fault_registry& faults) {
   return json_reply(http::status::ok, entries);
 }
 
+// "server_names" repeats the accepted handshakes' SNI, so a test can compare one list.
+admin_reply get_tls(const fault_registry& faults) {
+  json::array server_names;
+  json::array handshakes;
+  for (const auto& h : faults.handshakes()) {
+    if (h.accepted) server_names.emplace_back(h.server_name);
+    handshakes.push_back(to_json(h));
+  }
+  return json_reply(http::status::ok, json::object{{"server_names", std::move(server_names)},
+                                                   {"handshakes", std::move(handshakes)}});
+}
+
 admin_reply get_nodes(const database& db) {
   json::array nodes;
   const auto& topo = db.nodes();
@@ -234,10 +246,22 @@ admin_reply handle_request(http::verb method, std::string_view target, std::stri
         return method_not_allowed(method, "GET, DELETE");
     }
   }
+  if (path == "/tls") {
+    switch (method) {
+      case http::verb::get:
+        return get_tls(faults);
+      case http::verb::delete_:
+        faults.clear_handshakes();
+        return no_content();
+      default:
+        return method_not_allowed(method, "GET, DELETE");
+    }
+  }
   if (path == "/reset") {
     if (method != http::verb::post) return method_not_allowed(method, "POST");
     faults.clear_rules();
     faults.clear_log();
+    faults.clear_handshakes();
     db.reset();
     return no_content();
   }

@@ -6,7 +6,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <chrono>
 
@@ -48,30 +47,28 @@ std::optional<std::string> direction_error(bool response, opcode op) {
 
 }  // namespace
 
-connection::connection(std::shared_ptr<cql_server::state> server, asio::ip::tcp::socket socket,
+connection::connection(std::shared_ptr<cql_server::state> server, net::transport stream,
                        std::size_t node, std::uint64_t id)
     : server_(std::move(server)),
-      socket_(std::move(socket)),
-      wake_(socket_.get_executor()),
-      drained_(socket_.get_executor()),
-      linger_(socket_.get_executor()),
+      stream_(std::move(stream)),
+      wake_(stream_.get_executor()),
+      drained_(stream_.get_executor()),
+      linger_(stream_.get_executor()),
       node_(node),
       id_(id) {
   session_.node = node;
 }
 
 void connection::start() {
-  asio::co_spawn(socket_.get_executor(), read_loop(shared_from_this()), asio::detached);
-  asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(stream_.get_executor(), read_loop(shared_from_this()), asio::detached);
+  asio::co_spawn(stream_.get_executor(), write_loop(shared_from_this()), asio::detached);
 }
 
 void connection::close() noexcept {
   if (closed_) return;
   closed_ = true;
   closing_ = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
   wake_.cancel();
   drained_.cancel();
   linger_.cancel();
@@ -89,7 +86,7 @@ asio::awaitable<void> connection::read_loop([[maybe_unused]] std::shared_ptr<con
       co_await drained_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(read_buffer_), use_tuple);
+    auto [ec, n] = co_await stream_.read_some(asio::buffer(read_buffer_));
     if (ec) {
       close();
       break;
@@ -105,8 +102,7 @@ asio::awaitable<void> connection::write_loop([[maybe_unused]] std::shared_ptr<co
       if (closing_) {
         // Everything before the fatal error is written: stop sending, give the client a
         // moment to read and close, then close.
-        boost::system::error_code ignored;
-        socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        stream_.shutdown_send();
         linger_.expires_after(linger_time);
         co_await linger_.async_wait(use_tuple);
         close();
@@ -117,7 +113,7 @@ asio::awaitable<void> connection::write_loop([[maybe_unused]] std::shared_ptr<co
       continue;
     }
     output_.take(writing_);
-    auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(writing_), use_tuple);
+    auto [ec, n] = co_await stream_.write(asio::buffer(writing_));
     if (ec) {
       close();
       break;

@@ -8,6 +8,7 @@
 // The state machine follows Cassandra's ServerConnection: OPTIONS and STARTUP first, then
 // AUTH_RESPONSE until authenticated when a password is required, then everything else.
 
+#include "cqlshift/net/transport.hpp"
 #include "cqlshift/protocol/compression.hpp"
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/input_buffer.hpp"
@@ -19,7 +20,6 @@
 #include "server/server_state.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
@@ -37,8 +37,9 @@ class connection : public std::enable_shared_from_this<connection> {
   // much output waits, so it cannot make the server buffer without bound.
   static constexpr std::size_t max_pending_output = 8 * 1024 * 1024;
 
-  connection(std::shared_ptr<cql_server::state> server, boost::asio::ip::tcp::socket socket,
-             std::size_t node, std::uint64_t id);
+  // `stream`: plain TCP, or TLS with its handshake done.
+  connection(std::shared_ptr<cql_server::state> server, net::transport stream, std::size_t node,
+             std::uint64_t id);
 
   // Spawns the reader and the writer.
   void start();
@@ -90,7 +91,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void wake_writer() noexcept;
 
   std::shared_ptr<cql_server::state> server_;
-  boost::asio::ip::tcp::socket socket_;
+  net::transport stream_;
   boost::asio::steady_timer wake_;     // the idle writer waits on it; cancel() wakes it
   boost::asio::steady_timer drained_;  // the reader waits on it while output is backed up
   boost::asio::steady_timer linger_;   // bounds the wait for the client after a final error

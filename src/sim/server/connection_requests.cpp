@@ -129,10 +129,10 @@ void connection::on_frame(const protocol::frame_header& header, protocol::byte_v
       handle(to, request);
       return;
     case fault_action::delay: {
-      auto timer = std::make_shared<asio::steady_timer>(socket_.get_executor());
+      auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor());
       timer->expires_after(std::chrono::milliseconds(std::max(0, f.delay_ms)));
       delays_.insert(timer.get());
-      asio::co_spawn(socket_.get_executor(),
+      asio::co_spawn(stream_.get_executor(),
                      run_delayed(shared_from_this(), timer, std::move(to), std::move(request)),
                      asio::detached);
       return;

@@ -3,13 +3,21 @@
 #include "server/connection.hpp"
 #include "server/server_state.hpp"
 
+#include "cqlshift/net/tls.hpp"
+#include "cqlshift/net/transport.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/socket.h>
+
 #include <chrono>
+#include <exception>
+#include <iostream>
+#include <string>
 
 namespace cqlshift::sim {
 namespace {
@@ -26,6 +34,62 @@ protocol::bytes address_bytes(const asio::ip::address& a) {
   return protocol::bytes(b.begin(), b.end());
 }
 
+// "ADDRESS:PORT", or "[ADDRESS]:PORT" for IPv6.
+std::string address_port_text(const tcp::endpoint& e) {
+  const std::string address = e.address().to_string();
+  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
+}
+
+std::int64_t unix_time_micros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void open_connection(const std::shared_ptr<cql_server::state>& st, net::transport stream,
+                     std::size_t node, std::uint64_t id) {
+  auto c = std::make_shared<connection>(st, std::move(stream), node, id);
+  st->add(c);
+  c->start();
+}
+
+// One accepted socket's TLS handshake, then its connection. A failed handshake closes only
+// this socket; it is logged on stderr (cqlsim has no other log) and in the handshake log.
+asio::awaitable<void> open_tls_connection(std::shared_ptr<cql_server::state> st, tcp::socket socket,
+                                          std::size_t node, std::uint64_t id) {
+  boost::system::error_code ec;
+  const tcp::endpoint peer_endpoint = socket.remote_endpoint(ec);
+  const std::string peer = ec ? std::string("an unknown peer") : address_port_text(peer_endpoint);
+  net::handshake_result result;
+  st->handshaking.emplace(id, socket.native_handle());
+  try {
+    result = co_await net::server_handshake(
+        std::move(socket), *st->options.tls,
+        std::chrono::steady_clock::now() + st->options.tls_handshake_timeout);
+  } catch (const std::exception& e) {
+    // OpenSSL out of memory: the socket is gone with the stream that owned it.
+    result.error = e.what();
+  }
+  st->handshaking.erase(id);
+  if (st->stopped) co_return;
+
+  tls_handshake_record record;
+  record.node = node;
+  record.peer = peer;
+  record.accepted = result.stream.has_value();
+  record.server_name = result.server_name;
+  record.error = result.error;
+  record.time_micros = unix_time_micros();
+  st->faults.record_handshake(std::move(record));
+  if (!result.stream) {
+    const tcp::endpoint local = st->acceptors[node].local_endpoint(ec);
+    std::cerr << "cqlsim: node " << node << " (" << (ec ? "?" : address_port_text(local))
+              << "): TLS handshake with " << peer << " failed: " << result.error << "\n";
+    co_return;
+  }
+  open_connection(st, std::move(*result.stream), node, id);
+}
+
 asio::awaitable<void> accept_loop(std::shared_ptr<cql_server::state> st, std::size_t node) {
   tcp::acceptor& acceptor = st->acceptors[node];
   while (!st->stopped) {
@@ -40,9 +104,14 @@ asio::awaitable<void> accept_loop(std::shared_ptr<cql_server::state> st, std::si
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto c = std::make_shared<connection>(st, std::move(socket), node, st->next_connection_id++);
-    st->add(c);
-    c->start();
+    const std::uint64_t id = st->next_connection_id++;
+    if (st->options.tls) {
+      // Not awaited: a slow handshake must not hold up the next client.
+      asio::co_spawn(acceptor.get_executor(), open_tls_connection(st, std::move(socket), node, id),
+                     asio::detached);
+    } else {
+      open_connection(st, net::transport(std::move(socket)), node, id);
+    }
   }
 }
 
@@ -100,6 +169,11 @@ void cql_server::stop() {
     boost::system::error_code ignored;
     a.close(ignored);
   }
+  // The handshakes own their sockets; shutting a socket down (not closing it: the descriptor
+  // stays theirs) makes its handshake fail at once, so no coroutine outlives stop() by the
+  // handshake timeout.
+  for (const auto& [id, fd] : state_->handshaking)
+    ::shutdown(fd, SHUT_RDWR);
   // close() removes each connection from the map: iterate over a copy.
   std::vector<std::shared_ptr<connection>> open;
   open.reserve(state_->connections.size());

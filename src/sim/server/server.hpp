@@ -10,7 +10,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,6 +32,11 @@ struct server_options {
   // can be made to hand out different ids for the same statement.
   std::string prepared_id_salt;
   std::uint32_t max_frame_size = protocol::default_max_frame_size;
+  // Set: every node speaks TLS only (net::make_server_context); a client whose handshake fails
+  // is logged on stderr and in the fault registry's handshake log, and disconnected.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  // A client that has not finished its TLS handshake by then is disconnected.
+  std::chrono::milliseconds tls_handshake_timeout{10'000};
 };
 
 // Where the nodes listen: `nodes` consecutive addresses from `address` on one port, or with

@@ -38,6 +38,10 @@ struct cql_server::state {
   prepared_cache prepared;
   request_processor processor;
   std::unordered_map<std::uint64_t, std::shared_ptr<connection>> connections;
+  // The sockets whose TLS handshake is under way, by connection id. The handshake owns them;
+  // an entry lives exactly as long as its socket is open, so stop() may shut them down to end
+  // the handshakes at once.
+  std::unordered_map<std::uint64_t, boost::asio::ip::tcp::socket::native_handle_type> handshaking;
   std::uint64_t next_connection_id = 1;
   bool started = false;
   bool stopped = false;

@@ -83,15 +83,39 @@ class Admin:
         body = self.get("/nodes")
         return body["nodes"] if isinstance(body, dict) else body
 
+    def tls(self):
+        """GET /tls: {"server_names": [SNI of each accepted TLS connection, "" when none was
+        sent], "handshakes": [{"node", "peer", "accepted", "server_name", "error",
+        "time_micros"}, ...]}, oldest first."""
+        return self.get("/tls")
+
+
+def tls_args(tls):
+    """cqlsim options for `tls`: None (plaintext) or a dict with "cert" and "key" (PEM files,
+    required), "ca" (PEM file that client certificates are verified against) and
+    "require_client_auth" (bool; needs "ca")."""
+    if not tls:
+        return []
+    unknown = set(tls) - {"cert", "key", "ca", "require_client_auth"}
+    if unknown:
+        raise ValueError(f"unknown tls keys: {sorted(unknown)}")
+    args = ["--tls-cert", str(tls["cert"]), "--tls-key", str(tls["key"])]
+    if tls.get("ca"):
+        args += ["--tls-ca", str(tls["ca"])]
+    if tls.get("require_client_auth"):
+        args.append("--require-client-auth")
+    return args
+
 
 class CqlSim:
     """One cqlsim process. `nodes` holds (address, port) per node, `admin` the admin API."""
 
-    def __init__(self, nodes=3, admin=True, args=(), address="127.0.0.1", port=0):
+    def __init__(self, nodes=3, admin=True, args=(), address="127.0.0.1", port=0, tls=None):
         # `address`: node 0's address (the proxy tests put Origin and Target on different ranges).
         # `port`: 0 lets the OS choose; a test restarting a cluster gives the port it had.
+        # `args`: any other cqlsim options; `tls`: see tls_args() (the admin API stays HTTP).
         self.args = [str(cqlsim_binary()), "--address", address, "--port", str(port),
-                     "--nodes", str(nodes), *args]
+                     "--nodes", str(nodes), *args, *tls_args(tls)]
         if admin:
             self.args += ["--admin-port", "0"]
         self.stderr = tempfile.TemporaryFile()
@@ -211,11 +235,13 @@ def cqlsim():
 
 @pytest.fixture
 def start_cqlsim():
-    """Starts extra cqlsims with the given options; stops them after the test."""
+    """Starts extra cqlsims with the given options; stops them after the test:
+    start_cqlsim(*cqlsim_options, nodes=3, admin=False, tls=None) -> CqlSim (`tls`: see
+    tls_args)."""
     started = []
 
-    def start(*args, nodes=3, admin=False):
-        sim = CqlSim(nodes=nodes, admin=admin, args=[str(a) for a in args])
+    def start(*args, nodes=3, admin=False, tls=None):
+        sim = CqlSim(nodes=nodes, admin=admin, args=[str(a) for a in args], tls=tls)
         started.append(sim)
         return sim
 

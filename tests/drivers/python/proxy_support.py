@@ -267,22 +267,25 @@ def auth_args(creds):
 @pytest.fixture
 def proxy_env():
     """proxy_env(primary="ORIGIN", origin_auth=None, target_auth=None, origin_creds=None,
-    target_creds=None, origin_args=(), target_args=(), **config) -> ProxyEnv. `*_auth`:
-    (user, password) the cluster requires; `*_creds`: what the proxy's config holds for it
-    (default: the cluster's own credentials); `*_args`: extra cqlsim options (e.g.
-    --protocol-versions); `config`: extra or overriding proxy config keys."""
+    target_creds=None, origin_args=(), target_args=(), origin_tls=None, target_tls=None,
+    **config) -> ProxyEnv. `*_auth`: (user, password) the cluster requires; `*_creds`: what
+    the proxy's config holds for it (default: the cluster's own credentials); `*_args`: extra
+    cqlsim options (e.g. --protocol-versions); `*_tls`: the cluster's TLS (conftest.tls_args:
+    dict(cert=, key=, ca=, require_client_auth=)); `config`: extra or overriding proxy config
+    keys (the proxy's own TLS to the clusters is not set from `*_tls`)."""
     envs = []
     procs = []
 
     def make(primary="ORIGIN", origin_auth=None, target_auth=None, origin_creds=None,
-             target_creds=None, origin_args=(), target_args=(), **config):
+             target_creds=None, origin_args=(), target_args=(), origin_tls=None, target_tls=None,
+             **config):
         origin = CqlSim(nodes=3, admin=True, address=ORIGIN_ADDRESS,
                         args=["--cluster-name", "origin", "--prepared-id-salt", "origin-salt",
-                              *auth_args(origin_auth), *origin_args])
+                              *auth_args(origin_auth), *origin_args], tls=origin_tls)
         procs.append(origin)
         target = CqlSim(nodes=3, admin=True, address=TARGET_ADDRESS,
                         args=["--cluster-name", "target", "--prepared-id-salt", "target-salt",
-                              *auth_args(target_auth), *target_args])
+                              *auth_args(target_auth), *target_args], tls=target_tls)
         procs.append(target)
         full = base_config(origin, target, primary, origin_creds or origin_auth,
                            target_creds or target_auth)

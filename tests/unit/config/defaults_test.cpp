@@ -46,6 +46,7 @@ TEST_F(defaults, clusters_use_port_9042_and_30_second_connect_timeout) {
     EXPECT_TRUE(c->tls_server_ca_path.empty());
     EXPECT_TRUE(c->tls_client_cert_path.empty());
     EXPECT_TRUE(c->tls_client_key_path.empty());
+    EXPECT_TRUE(c->tls_verify_hostname);
     EXPECT_TRUE(c->secure_connect_bundle_path.empty());
   }
 }
@@ -121,6 +122,7 @@ TEST_F(defaults, key_names_cover_spec_section_14) {
                           "origin_tls_server_ca_path",
                           "origin_tls_client_cert_path",
                           "origin_tls_client_key_path",
+                          "origin_tls_verify_hostname",
                           "origin_secure_connect_bundle_path",
                           "target_contact_points",
                           "target_port",
@@ -131,6 +133,7 @@ TEST_F(defaults, key_names_cover_spec_section_14) {
                           "target_tls_server_ca_path",
                           "target_tls_client_cert_path",
                           "target_tls_client_key_path",
+                          "target_tls_verify_hostname",
                           "target_secure_connect_bundle_path",
                           "proxy_listen_address",
                           "proxy_listen_port",

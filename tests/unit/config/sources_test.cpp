@@ -37,6 +37,7 @@ const std::map<std::string, std::string> every_key{
     {"origin_tls_server_ca_path", "/o/ca.pem"},
     {"origin_tls_client_cert_path", "/o/cert.pem"},
     {"origin_tls_client_key_path", "/o/key.pem"},
+    {"origin_tls_verify_hostname", "false"},
     {"target_contact_points", "t1.example"},
     {"target_port", "29042"},
     {"target_username", "tu"},
@@ -46,6 +47,7 @@ const std::map<std::string, std::string> every_key{
     {"target_tls_server_ca_path", "/t/ca.pem"},
     {"target_tls_client_cert_path", "/t/cert.pem"},
     {"target_tls_client_key_path", "/t/key.pem"},
+    {"target_tls_verify_hostname", "no"},
     {"target_consistency_level", ""},
     {"proxy_listen_address", "0.0.0.0"},
     {"proxy_listen_port", "14003"},
@@ -101,6 +103,8 @@ void expect_every_key(const settings& s) {
   EXPECT_EQ(s.origin.tls_server_ca_path, "/o/ca.pem");
   EXPECT_EQ(s.origin.tls_client_cert_path, "/o/cert.pem");
   EXPECT_EQ(s.origin.tls_client_key_path, "/o/key.pem");
+  EXPECT_FALSE(s.origin.tls_verify_hostname);
+  EXPECT_FALSE(s.target.tls_verify_hostname);
   EXPECT_EQ(s.target.contact_points, (std::vector<std::string>{"t1.example"}));
   EXPECT_EQ(s.target.port, 29042);
   EXPECT_EQ(s.target.username, "tu");

@@ -582,6 +582,31 @@ TEST_F(Admin, DeleteLogClearsIt) {
   EXPECT_EQ(seqs(body_of(c.send(http::verb::get, "/log"))), std::vector<std::int64_t>{3});
 }
 
+TEST_F(Admin, TlsListsHandshakesAndTheServerNamesOfAcceptedOnes) {
+  client c(endpoint_);
+  EXPECT_EQ(body_of(c.send(http::verb::get, "/tls")),
+            json::parse(R"({"server_names":[], "handshakes":[]})"));
+  on_server([&] {
+    faults_.record_handshake({0, "127.0.0.1:5000", true, "node0.example", "", 1700000000000001});
+    faults_.record_handshake({1, "127.0.0.1:5001", false, "", "wrong version number", 2});
+    faults_.record_handshake({1, "127.0.0.1:5002", true, "", "", 3});
+  });
+  auto r = c.send(http::verb::get, "/tls");
+  ASSERT_EQ(r.result(), http::status::ok);
+  EXPECT_EQ(body_of(r), json::parse(R"js({"server_names":["node0.example", ""], "handshakes":[
+      {"node":0, "peer":"127.0.0.1:5000", "accepted":true, "server_name":"node0.example",
+       "error":"", "time_micros":1700000000000001},
+      {"node":1, "peer":"127.0.0.1:5001", "accepted":false, "server_name":"",
+       "error":"wrong version number", "time_micros":2},
+      {"node":1, "peer":"127.0.0.1:5002", "accepted":true, "server_name":"", "error":"",
+       "time_micros":3}]})js"));
+  EXPECT_EQ(c.send(http::verb::delete_, "/tls").result(), http::status::no_content);
+  EXPECT_EQ(on_server([&] { return faults_.handshakes().size(); }), 0u);
+  auto post = c.send(http::verb::post, "/tls");
+  EXPECT_EQ(post.result(), http::status::method_not_allowed);
+  EXPECT_EQ(post[http::field::allow], "GET, DELETE");
+}
+
 TEST_F(Admin, ResetClearsRulesLogAndData) {
   on_server([&] {
     auto stmt = parse(
@@ -594,11 +619,13 @@ TEST_F(Admin, ResetClearsRulesLogAndData) {
   ASSERT_TRUE(on_server([&] { return db_.schema().find_keyspace("reset_ks") != nullptr; }));
   ASSERT_EQ(post_fault(R"({"action":"close"})").result(), http::status::created);
   record(0, "QUERY", "a");
+  on_server([&] { faults_.record_handshake({0, "127.0.0.1:5000", true, "", "", 1}); });
   client c(endpoint_);
   auto r = c.send(http::verb::post, "/reset");
   EXPECT_EQ(r.result(), http::status::no_content);
   EXPECT_TRUE(rules().empty());
   EXPECT_EQ(on_server([&] { return faults_.log().size(); }), 0u);
+  EXPECT_EQ(on_server([&] { return faults_.handshakes().size(); }), 0u);
   EXPECT_EQ(on_server([&] { return db_.schema().find_keyspace("reset_ks"); }), nullptr);
   EXPECT_NE(on_server([&] { return db_.schema().find_keyspace("system"); }), nullptr)
       << "reset keeps the system keyspaces";

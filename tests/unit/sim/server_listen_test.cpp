@@ -1,8 +1,9 @@
 // Where the nodes listen (bind_nodes, describe_nodes) and the cqlsim command line, run as a
-// subprocess: the lines it prints once listening, its exit on SIGTERM/SIGINT, and its answer
-// to invalid options.
+// subprocess: the lines it prints once listening, its exit on SIGTERM/SIGINT, its answer
+// to invalid options, and TLS from certificate files.
 
 #include "server_test_support.hpp"
+#include "tls_test_support.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,7 +16,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace cqlshift::sim::test {
 namespace {
@@ -230,6 +234,11 @@ TEST(ServerCli, InvalidOptionsExitWithStatus2NamingTheOption) {
       {{"--max-frame-size", "12"}, "--max-frame-size"},
       {{"--bogus"}, "--bogus"},
       {{"--address", "nowhere", "--port", "0"}, "nowhere"},
+      {{"--tls-cert", "cert.pem"}, "--tls-key"},
+      {{"--tls-key", "key.pem"}, "--tls-cert"},
+      {{"--tls-cert", "cert.pem", "--tls-key", "key.pem", "--require-client-auth"}, "--tls-ca"},
+      {{"--tls-cert", "/nonexistent/cqlsim-cert.pem", "--tls-key", "/nonexistent/key.pem"},
+       "cannot read '/nonexistent/cqlsim-cert.pem'"},
   };
   for (const auto& [args, expected] : cases) {
     cqlsim_process p(args);
@@ -247,12 +256,72 @@ TEST(ServerCli, VersionAndHelp) {
   std::string text;
   while (auto l = help.line())
     text += *l + "\n";
-  for (const char* option : {"--address", "--port", "--nodes", "--port-per-node", "--cluster-name",
-                             "--datacenter", "--protocol-versions", "--auth", "--prepared-id-salt",
-                             "--admin-address", "--admin-port", "--max-frame-size", "--version"}) {
+  for (const char* option :
+       {"--address", "--port", "--nodes", "--port-per-node", "--cluster-name", "--datacenter",
+        "--protocol-versions", "--auth", "--prepared-id-salt", "--admin-address", "--admin-port",
+        "--max-frame-size", "--version", "--tls-cert", "--tls-key", "--tls-ca",
+        "--require-client-auth", "/tls"}) {
     EXPECT_THAT(text, HasSubstr(option));
   }
   EXPECT_EQ(help.wait(), 0);
+}
+
+// A directory of its own under $TMPDIR, removed with everything in it.
+class temp_dir {
+ public:
+  temp_dir() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/cqlsim-test-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp");
+    path_ = pattern;
+  }
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    const auto file = path_ / name;
+    std::ofstream(file) << text;
+    return file.string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(ServerCli, TlsFromFilesAndALineForARefusedClient) {
+  const test_pki pki = make_test_pki();
+  temp_dir dir;
+  cqlsim_process p({"--port", "0", "--tls-cert", dir.write("server.pem", pki.server_cert),
+                    "--tls-key", dir.write("server.key", pki.server_key)});
+  const auto node = p.line();
+  ASSERT_TRUE(node);
+  auto ctx = client_context(pki);
+  client c(parse_endpoint(*node), *ctx, "cli.cqlsim.test");
+  c.connect(protocol_version::v4);
+  EXPECT_EQ(c.query(protocol_version::v4, "SELECT key FROM system.local")
+                .as<protocol::rows_result>()
+                .rows.size(),
+            1u);
+  client plain(parse_endpoint(*node));
+  const auto peer = plain.local_endpoint();
+  plain.send(protocol_version::v4, 0, protocol::options{});
+  EXPECT_TRUE(plain.ended_by_server());
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+  EXPECT_THAT(p.all_stderr(), HasSubstr("cqlsim: node 0 (" + *node + "): TLS handshake with " +
+                                        peer.address().to_string() + ":" +
+                                        std::to_string(peer.port()) + " failed: "));
+}
+
+TEST(ServerCli, TlsKeyOfAnotherCertificateExitsWithStatus2) {
+  const test_pki pki = make_test_pki();
+  temp_dir dir;
+  cqlsim_process p({"--port", "0", "--tls-cert", dir.write("server.pem", pki.server_cert),
+                    "--tls-key", dir.write("client.key", pki.client_key)});
+  EXPECT_THAT(p.all_stderr(), HasSubstr("does not belong to the certificate"));
+  EXPECT_EQ(p.wait(), 2);
 }
 
 }  // namespace

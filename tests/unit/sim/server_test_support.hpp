@@ -1,8 +1,8 @@
 #pragma once
 // An in-process cqlsim server on 127.0.0.1 port 0, run on its own thread, and a blocking test
 // client that speaks the native protocol with the protocol library (frames, v3/v4 body
-// compression, v5 segments). Every wait has a deadline, so a server that does not answer
-// fails the test instead of hanging it.
+// compression, v5 segments), over plain TCP or TLS. Every wait has a deadline, so a server
+// that does not answer fails the test instead of hanging it.
 
 #include "cqlshift/protocol/compression.hpp"
 #include "cqlshift/protocol/frame.hpp"
@@ -18,7 +18,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <chrono>
 #include <functional>
@@ -113,6 +118,21 @@ class server_harness {
     return on_server(
         [this] { return std::vector<request_record>(faults_.log().begin(), faults_.log().end()); });
   }
+  std::vector<tls_handshake_record> handshakes() {
+    return on_server([this] {
+      return std::vector<tls_handshake_record>(faults_.handshakes().begin(),
+                                               faults_.handshakes().end());
+    });
+  }
+  // Waits until the handshake log holds `n` entries (a refusal is logged asynchronously).
+  bool wait_for_handshakes(std::size_t n) {
+    const auto deadline = std::chrono::steady_clock::now() + wait_limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (on_server([this] { return faults_.handshakes().size(); }) >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
 
  private:
   asio::io_context io_{1};
@@ -158,10 +178,41 @@ class client {
  public:
   explicit client(const tcp::endpoint& server) : socket_(io_) { socket_.connect(server); }
 
+  // A TLS client: the server's certificate must be valid for the server's IP address.
+  // `server_name` goes out as SNI unless empty. Throws when the handshake fails.
+  client(const tcp::endpoint& server, asio::ssl::context& tls, const std::string& server_name = "")
+      : socket_(io_) {
+    socket_.connect(server);
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, tls);
+    SSL* ssl = tls_->native_handle();
+    if (!server_name.empty()) SSL_set_tlsext_host_name(ssl, server_name.c_str());
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server.address().to_string().c_str());
+    tls_->set_verify_mode(asio::ssl::verify_peer);
+    boost::system::error_code ec;
+    bool done = false;
+    tls_->async_handshake(asio::ssl::stream_base::client, [&](const boost::system::error_code& e) {
+      ec = e;
+      done = true;
+    });
+    io_.run_for(wait_limit);
+    if (!done) {
+      socket_.close();  // the handshake completes, aborted, before `ec` goes out of scope
+      io_.restart();
+      io_.run();
+      throw std::runtime_error("TLS handshake: no answer from the server in time");
+    }
+    if (ec) throw std::runtime_error("TLS handshake: " + ec.message());
+  }
+
   int native_handle() { return socket_.native_handle(); }
+  tcp::endpoint local_endpoint() const { return socket_.local_endpoint(); }
 
   void send_raw(protocol::byte_view bytes) {
-    asio::write(socket_, asio::buffer(bytes.data(), bytes.size()));
+    if (tls_) {
+      asio::write(*tls_, asio::buffer(bytes.data(), bytes.size()));
+    } else {
+      asio::write(socket_, asio::buffer(bytes.data(), bytes.size()));
+    }
   }
 
   // The bytes of one request frame, as send() would put them in a frame (no segments).
@@ -301,6 +352,17 @@ class client {
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
+  // True once the connection ended within the time limit (EOF, reset, or a TLS alert), whatever
+  // arrived before.
+  bool ended_by_server() {
+    for (;;) {
+      std::uint8_t buf[4096];
+      boost::system::error_code ec;
+      read_some(asio::buffer(buf), ec);
+      if (ec) return ec != asio::error::timed_out;
+    }
+  }
+
   // True when nothing arrives within `d`.
   bool silent_for(std::chrono::milliseconds d) {
     std::uint8_t byte = 0;
@@ -315,11 +377,16 @@ class client {
                         std::chrono::steady_clock::duration limit = wait_limit) {
     std::size_t got = 0;
     bool done = false;
-    socket_.async_read_some(b, [&](const boost::system::error_code& e, std::size_t n) {
+    auto on_read = [&](const boost::system::error_code& e, std::size_t n) {
       ec = e;
       got = n;
       done = true;
-    });
+    };
+    if (tls_) {
+      tls_->async_read_some(b, on_read);
+    } else {
+      socket_.async_read_some(b, on_read);
+    }
     io_.restart();
     io_.run_for(limit);
     if (!done) {
@@ -372,6 +439,7 @@ class client {
 
   asio::io_context io_;
   tcp::socket socket_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;  // null for plain TCP
   protocol::frame_reader frames_{{protocol::default_max_frame_size, true}};
   std::optional<protocol::segmented_frame_reader> segments_;
   bool lz4_ = false;
