@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test tier: bootstrap; the release binaries (cqlsim, cqlshift) and the driver tiers
-# against them (scripts/drivers.sh: cqlsim directly and through the proxy); the asan build with
+# Runs every test tier: bootstrap; the release binaries (cqlsim, cqlshift, cqlshift-bench) and
+# the driver tiers against them (scripts/drivers.sh: cqlsim directly and through the proxy),
+# short runs of the benchmarks so they cannot rot; the asan build with
 # every ctest test (unit tests of all modules, ASan+UBSan) and the proxy's Python integration
 # tests through the asan cqlshift; each libFuzzer target for a bounded time. Exits non-zero on
 # the first failure. (Unit tests run once, under the sanitizers: compiling them a second time
@@ -22,9 +23,9 @@ passed=0
 step "bootstrap"
 bash scripts/bootstrap.sh
 
-step "configure + build: release binaries (cqlsim, cqlshift)"
+step "configure + build: release binaries (cqlsim, cqlshift, cqlshift-bench)"
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$jobs" --target cqlsim cqlshift
+cmake --build --preset release -j "$jobs" --target cqlsim cqlshift cqlshift-bench
 
 step "drivers: python, go, node against build/release's cqlsim and cqlshift"
 bash scripts/drivers.sh build/release | tee "$log_dir/drivers.log"
@@ -36,6 +37,9 @@ passed=$((passed + drivers))
 # fails when a shadow read does not compare equal.
 step "bench smoke: bench/shadow_reads.py (1 round)"
 /usr/bin/python3 bench/shadow_reads.py --rounds 1 --reads 200 | tee "$log_dir/bench-shadow.log"
+
+step "bench smoke: cqlshift-bench straight at cqlsim and through cqlshift"
+/usr/bin/python3 bench/bench_smoke.py --seconds 2 | tee "$log_dir/bench-smoke.log"
 
 step "configure + build: asan"
 cmake --preset asan >/dev/null

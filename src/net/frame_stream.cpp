@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
 #include <vector>
 
 namespace cqlshift::net {
@@ -19,6 +20,16 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // frames, small enough that one slow peer does not pin a large buffer.
 constexpr std::size_t max_write_batch = 1024 * 1024;
 
+// Plain connections read into one buffer per thread: every stream of a thread reads on that
+// thread, and what it read is copied into its own input before it suspends again.
+std::array<std::uint8_t, 64 * 1024>& thread_read_buffer() {
+  thread_local std::array<std::uint8_t, 64 * 1024> buffer;
+  return buffer;
+}
+
+// TLS reads go through OpenSSL's own buffering; a record is at most 16 KiB.
+constexpr std::size_t tls_read_size = 16 * 1024;
+
 }  // namespace
 
 frame_stream::frame_stream(transport connection, std::uint32_t max_frame_size)
@@ -29,6 +40,8 @@ frame_stream::frame_stream(transport connection, std::uint32_t max_frame_size)
   boost::system::error_code ec;
   remote_ = io_.socket().remote_endpoint(ec);
   io_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  // Reads are tried at once and waited for only when nothing is there (read()).
+  if (!io_.is_tls()) io_.socket().non_blocking(true, ec);
 }
 
 frame_stream::~frame_stream() = default;
@@ -70,9 +83,28 @@ asio::awaitable<protocol::result<protocol::frame>> frame_stream::read() {
       co_await drained_.async_wait(use_tuple);
       continue;
     }
-    auto [ec, n] = co_await io_.read_some(asio::buffer(read_buffer_));
-    if (ec) co_return ec;
-    const protocol::byte_view data(read_buffer_.data(), n);
+    protocol::byte_view data;
+    if (io_.is_tls()) {
+      if (tls_buffer_.empty()) tls_buffer_.resize(tls_read_size);
+      auto [ec, n] = co_await io_.read_some(asio::buffer(tls_buffer_));
+      if (ec) co_return ec;
+      data = protocol::byte_view(tls_buffer_.data(), n);
+    } else {
+      // Read what is there into the thread's buffer; wait for more only when nothing is. An
+      // idle connection then holds no read buffer of its own.
+      auto& scratch = thread_read_buffer();
+      boost::system::error_code ec;
+      const std::size_t n = io_.socket().read_some(asio::buffer(scratch), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        auto [wait_ec] =
+            co_await io_.socket().async_wait(asio::ip::tcp::socket::wait_read, use_tuple);
+        if (wait_ec) co_return wait_ec;
+        continue;
+      }
+      if (ec) co_return ec;
+      data = protocol::byte_view(scratch.data(), n);
+    }
+    // Copied out before the next suspension: the thread's buffer is shared.
     if (segments_) {
       segments_->feed(data);
     } else {

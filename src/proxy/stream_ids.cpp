@@ -7,15 +7,18 @@ namespace cqlshift::proxy {
 stream_ids::stream_ids(int count) {
   const int n = std::clamp(count, 1, 32768);
   in_use_.assign(static_cast<std::size_t>(n), false);
-  free_.reserve(static_cast<std::size_t>(n));
-  for (int id = n - 1; id >= 0; --id)
-    free_.push_back(static_cast<std::int16_t>(id));
 }
 
 std::optional<std::int16_t> stream_ids::allocate() noexcept {
-  if (free_.empty()) return std::nullopt;
-  const std::int16_t id = free_.back();
-  free_.pop_back();
+  std::int16_t id = 0;
+  if (!free_.empty()) {
+    id = free_.back();
+    free_.pop_back();
+  } else if (next_ < capacity()) {
+    id = static_cast<std::int16_t>(next_++);
+  } else {
+    return std::nullopt;
+  }
   in_use_[static_cast<std::size_t>(id)] = true;
   ++used_;
   return id;
@@ -24,7 +27,7 @@ std::optional<std::int16_t> stream_ids::allocate() noexcept {
 void stream_ids::release(std::int16_t id) noexcept {
   if (!in_use(id)) return;
   in_use_[static_cast<std::size_t>(id)] = false;
-  free_.push_back(id);
+  free_.push_back(id);  // grows to the most ids ever in use at once, not to the capacity
   --used_;
 }
 

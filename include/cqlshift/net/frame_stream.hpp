@@ -8,6 +8,10 @@
 // compressed; the caller decompresses only where it must read it. In segment mode (v5 after
 // the handshake) segments carry uncompressed frames; LZ4 is applied per segment here.
 //
+// Memory: a plain connection has no read buffer of its own (it reads into one per thread, then
+// keeps only a partial frame), so an idle connection costs little; a TLS one reads through a
+// 16 KiB buffer allocated on its first read.
+//
 // Thread: every call on the strand of the socket's executor (the session's io_context).
 
 #include "cqlshift/net/transport.hpp"
@@ -20,11 +24,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/error_code.hpp>
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace cqlshift::net {
 
@@ -80,7 +84,7 @@ class frame_stream : public std::enable_shared_from_this<frame_stream> {
   boost::asio::steady_timer drained_;  // read() waits on it while output is backed up
   const std::uint32_t max_frame_size_;
 
-  std::array<std::uint8_t, 64 * 1024> read_buffer_{};
+  std::vector<std::uint8_t> tls_buffer_;  // TLS only, allocated on the first read
   protocol::input_buffer input_;
   std::optional<protocol::segmented_frame_reader> segments_;
 

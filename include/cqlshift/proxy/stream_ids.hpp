@@ -23,7 +23,10 @@ class stream_ids {
 
  private:
   std::vector<bool> in_use_;
-  std::vector<std::int16_t> free_;  // a stack: the most recently released id is reused first
+  // Released ids, a stack: the most recently released id is reused first. Ids never handed
+  // out are next_ .. capacity-1, so an idle connection holds no list of them.
+  std::vector<std::int16_t> free_;
+  int next_ = 0;
   int used_ = 0;
 };
 

@@ -27,6 +27,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -39,6 +40,16 @@
 #include <vector>
 
 namespace cqlshift::proxy {
+
+// The slot of stream `id` in a table indexed by stream id, grown on demand: an idle connection
+// keeps a small table, a busy one as many slots as the highest id it used.
+template <typename T>
+T& stream_slot(std::vector<T>& table, std::int16_t id) {
+  const auto i = static_cast<std::size_t>(id);
+  if (i >= table.size())
+    table.resize(std::max<std::size_t>({i + 1, 2 * table.size(), std::size_t{16}}));
+  return table[i];
+}
 
 class client_session : public std::enable_shared_from_this<client_session> {
  public:

@@ -199,7 +199,6 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
     l.stream = std::make_shared<net::frame_stream>(std::move(*connected.stream),
                                                    ctx_->settings.max_frame_size_bytes);
     l.ids = std::make_unique<stream_ids>(ctx_->settings.proxy_max_stream_ids);
-    l.by_stream.assign(static_cast<std::size_t>(l.ids->capacity()), nullptr);
     l.stream->start();
   }
   for (cluster c : {cluster::origin, cluster::target}) {

@@ -473,7 +473,7 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
     raw->sent[c] = true;
     raw->cluster_stream[c] = *ids[c];
     l.metrics->used_stream_ids.fetch_add(1, std::memory_order_relaxed);
-    l.by_stream[static_cast<std::size_t>(*ids[c])] = raw;
+    stream_slot(l.by_stream, *ids[c]) = raw;
     if (bodies[c]) {
       h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
       l.stream->send(protocol::encode_frame(h, *bodies[c]));

@@ -270,7 +270,6 @@ asio::awaitable<void> client_session::run_shadow_link(
   l->stream = std::make_shared<net::frame_stream>(std::move(*connected.stream),
                                                   ctx_->settings.max_frame_size_bytes);
   l->ids = std::make_unique<stream_ids>(ctx_->settings.proxy_max_stream_ids);
-  l->by_stream.assign(static_cast<std::size_t>(l->ids->capacity()), 0);
   l->stream->start();
   // The rest of the handshake within what is left of the limit.
   l->handshake_deadline = std::make_unique<asio::steady_timer>(client_->get_executor());
@@ -379,7 +378,7 @@ bool client_session::send_shadow(shadow_link& l, cluster c, shadow_read& r) {
   if (!id) return false;
   r.stream = *id;
   r.sent = true;
-  l.by_stream[static_cast<std::size_t>(*id)] = r.id;
+  stream_slot(l.by_stream, *id) = r.id;
   l.metrics->used_stream_ids.fetch_add(1, std::memory_order_relaxed);
   l.metrics->inflight.fetch_add(1, std::memory_order_relaxed);
   set_stream(r.frame, *id);
@@ -408,7 +407,7 @@ bool client_session::send_link_request(shadow_link& l, std::int16_t id, std::uin
   h.version = version_;
   h.stream = id;
   h.op = protocol::opcode_of(message);
-  l.by_stream[static_cast<std::size_t>(id)] = owner;
+  stream_slot(l.by_stream, id) = owner;
   l.metrics->used_stream_ids.fetch_add(1, std::memory_order_relaxed);
   l.stream->send(protocol::encode_frame(h, *body));
   return true;
