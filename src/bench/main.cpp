@@ -14,6 +14,7 @@
 #include "cqlshift/protocol/error_response.hpp"
 #include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
+#include "cqlshift/protocol/sasl.hpp"
 #include "cqlshift/protocol/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -44,8 +45,8 @@ using namespace asio::experimental::awaitable_operators;
 using namespace cqlshift;
 using bench::latency_histogram;
 using clock_type = std::chrono::steady_clock;
+using cqlshift::net::use_tuple;
 using protocol::opcode;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct options {
   std::string host = "127.0.0.1";
@@ -143,11 +144,7 @@ class session {
     }
     if (answer.header.op == opcode::authenticate) {
       protocol::auth_response ar;
-      protocol::bytes token{0};
-      token.insert(token.end(), p.opt.username.begin(), p.opt.username.end());
-      token.push_back(0);
-      token.insert(token.end(), p.opt.password.begin(), p.opt.password.end());
-      ar.token = std::move(token);
+      ar.token = protocol::sasl_plain_token(p.opt.username, p.opt.password);
       answer = co_await exchange(ar);
       if (answer.header.op != opcode::auth_success)
         throw failure("authentication refused (--username/--password)");
@@ -163,7 +160,7 @@ class session {
     protocol::frame_header h;
     h.version = raw(version_);
     h.op = protocol::opcode_of(r);
-    stream_->send(protocol::encode_frame(h, *body));
+    stream_->send(h, *body);
     if (std::holds_alternative<protocol::startup>(r) && protocol::uses_segments(version_))
       stream_->segments_out(false);
     for (;;) {

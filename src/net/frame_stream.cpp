@@ -14,11 +14,9 @@ namespace cqlshift::net {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// One write carries up to this much: enough to amortise the system call over many small
-// frames, small enough that one slow peer does not pin a large buffer.
-constexpr std::size_t max_write_batch = 1024 * 1024;
+// Output buffers larger than this are released when the connection goes idle.
+constexpr std::size_t retained_output = 16 * 1024;
 
 // Plain connections read into one buffer per thread: every stream of a thread reads on that
 // thread, and what it read is copied into its own input before it suspends again.
@@ -127,9 +125,35 @@ void frame_stream::segments_out(bool lz4) {
 void frame_stream::send(protocol::bytes frame) {
   if (closed_ || close_when_drained_) return;
   pending_bytes_ += frame.size();
-  output_.push_back(
-      queued{std::move(frame), segments_out_lz4_.has_value(), segments_out_lz4_.value_or(false)});
-  wake_.cancel();
+  if (segments_out_lz4_) {
+    segment_frames_.insert(segment_frames_.end(), frame.begin(), frame.end());
+    segment_frame_sizes_.push_back(frame.size());
+  } else if (output_.empty()) {
+    output_ = std::move(frame);
+  } else {
+    output_.insert(output_.end(), frame.begin(), frame.end());
+  }
+  if (writer_idle_) wake_.cancel();
+}
+
+void frame_stream::send(const protocol::frame_header& h, protocol::byte_view body) {
+  if (closed_ || close_when_drained_) return;
+  protocol::bytes& out = segments_out_lz4_ ? segment_frames_ : output_;
+  const std::size_t before = out.size();
+  protocol::frame_header header = h;
+  header.length = static_cast<std::uint32_t>(body.size());
+  protocol::writer w(out);
+  protocol::encode_header(header, w);
+  w.write_raw(body);
+  if (!w.ok()) {
+    // A header the version cannot carry (a stream id out of its range): nothing is queued.
+    out.resize(before);
+    return;
+  }
+  const std::size_t size = out.size() - before;
+  if (segments_out_lz4_) segment_frame_sizes_.push_back(size);
+  pending_bytes_ += size;
+  if (writer_idle_) wake_.cancel();
 }
 
 void frame_stream::close_after_output() noexcept {
@@ -143,54 +167,52 @@ void frame_stream::close() noexcept {
   io_.close();
   wake_.cancel();
   drained_.cancel();
-  output_.clear();
+  protocol::bytes().swap(output_);
+  protocol::bytes().swap(segment_frames_);
+  segment_frame_sizes_.clear();
   pending_bytes_ = 0;
 }
 
 asio::awaitable<void> frame_stream::write_loop(std::shared_ptr<frame_stream> self) {
+  // Double buffering: the writer swaps the queued output with its own (emptied) buffer, so a
+  // busy connection reuses two buffers instead of allocating per frame or per write.
   protocol::bytes buffer;
-  std::vector<protocol::bytes> segment_batch;
-  bool batch_lz4 = false;
-  const auto flush_segments = [&] {
-    if (segment_batch.empty()) return;
-    const protocol::bytes s = protocol::encode_frames_as_segments(segment_batch, batch_lz4);
-    buffer.insert(buffer.end(), s.begin(), s.end());
-    segment_batch.clear();
-  };
   while (!self->closed_) {
-    if (output_.empty()) {
+    if (output_.empty() && segment_frame_sizes_.empty()) {
       if (close_when_drained_) {
         close();
         break;
       }
+      // Going idle: a buffer grown by a burst is not kept for the connection's life.
+      if (buffer.capacity() > retained_output) protocol::bytes().swap(buffer);
+      if (output_.capacity() > retained_output) protocol::bytes().swap(output_);
+      if (segment_frames_.capacity() > retained_output) {
+        protocol::bytes().swap(segment_frames_);
+        std::vector<std::size_t>().swap(segment_frame_sizes_);
+      }
+      writer_idle_ = true;
       wake_.expires_at(asio::steady_timer::time_point::max());
       co_await wake_.async_wait(use_tuple);
+      writer_idle_ = false;
       continue;
     }
+    // Counted as pending until written, so read() keeps waiting while a large batch drains.
+    const std::size_t taken = pending_bytes_;
     buffer.clear();
-    std::size_t taken = 0;
-    while (!output_.empty() && taken < max_write_batch) {
-      queued q = std::move(output_.front());
-      output_.pop_front();
-      taken += q.frame.size();
-      pending_bytes_ -= q.frame.size();
-      if (q.segmented) {
-        if (!segment_batch.empty() && batch_lz4 != q.lz4) flush_segments();
-        batch_lz4 = q.lz4;
-        segment_batch.push_back(std::move(q.frame));
-      } else {
-        flush_segments();
-        buffer.insert(buffer.end(), q.frame.begin(), q.frame.end());
-      }
+    buffer.swap(output_);
+    if (!segment_frame_sizes_.empty()) {
+      protocol::append_frames_as_segments(segment_frames_, segment_frame_sizes_, *segments_out_lz4_,
+                                          buffer);
+      segment_frames_.clear();
+      segment_frame_sizes_.clear();
     }
-    flush_segments();
     auto [ec, n] = co_await io_.write(asio::buffer(buffer));
     if (ec) {
       close();
       break;
     }
+    pending_bytes_ = pending_bytes_ > taken ? pending_bytes_ - taken : 0;
     drained_.cancel();
-    if (buffer.capacity() > 4 * max_write_batch) protocol::bytes().swap(buffer);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "cqlshift/net/secure_bundle.hpp"
 
+#include "cqlshift/net/transport.hpp"
 #include "cqlshift/net/zip_reader.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -41,7 +42,6 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace pt = boost::property_tree;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A bundle is a few KiB; the bound keeps a wrong path (a disk image, say) from being read whole.
 constexpr std::uintmax_t max_bundle_size = 64u << 20;
@@ -72,14 +72,8 @@ std::string read_bundle_file(const std::string& prefix, const std::string& path)
   return std::move(bytes).str();
 }
 
-std::string quoted(std::string_view s) {
+std::string double_quoted(std::string_view s) {
   return "\"" + std::string(s) + "\"";
-}
-
-// "HOST:PORT", the host in brackets when it is an IPv6 address.
-std::string authority(const std::string& host, std::uint16_t port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 pt::ptree parse_json(std::string_view text, const std::string& what) {
@@ -105,39 +99,39 @@ class json_fields {
   std::optional<std::string> text(const char* name) const {
     const auto child = tree_.get_child_optional(name);
     if (!child) return std::nullopt;
-    if (!child->empty()) throw tls_error(what_ + ": " + quoted(name) + " is not a string");
+    if (!child->empty()) throw tls_error(what_ + ": " + double_quoted(name) + " is not a string");
     return child->data();
   }
   std::string required_text(const char* name) const {
     auto t = text(name);
-    if (!t) throw tls_error(what_ + " has no " + quoted(name));
-    if (t->empty()) throw tls_error(what_ + ": " + quoted(name) + " is empty");
+    if (!t) throw tls_error(what_ + " has no " + double_quoted(name));
+    if (t->empty()) throw tls_error(what_ + ": " + double_quoted(name) + " is empty");
     return std::move(*t);
   }
   std::optional<std::uint16_t> port(const char* name) const {
     const auto t = text(name);
     if (!t) return std::nullopt;
-    return parse_port(*t, quoted(name));
+    return parse_port(*t, double_quoted(name));
   }
   std::uint16_t required_port(const char* name) const {
     const auto p = port(name);
-    if (!p) throw tls_error(what_ + " has no " + quoted(name));
+    if (!p) throw tls_error(what_ + " has no " + double_quoted(name));
     return *p;
   }
   // A list of non-empty strings; throws when absent, not a list, or empty.
   std::vector<std::string> required_texts(const char* name) const {
     const auto child = tree_.get_child_optional(name);
-    if (!child) throw tls_error(what_ + " has no " + quoted(name));
+    if (!child) throw tls_error(what_ + " has no " + double_quoted(name));
     if (child->empty() && !child->data().empty())
-      throw tls_error(what_ + ": " + quoted(name) + " is not a list");
+      throw tls_error(what_ + ": " + double_quoted(name) + " is not a list");
     std::vector<std::string> out;
     for (const auto& [key, item] : *child) {
-      if (!key.empty()) throw tls_error(what_ + ": " + quoted(name) + " is not a list");
+      if (!key.empty()) throw tls_error(what_ + ": " + double_quoted(name) + " is not a list");
       if (!item.empty() || item.data().empty())
-        throw tls_error(what_ + ": " + quoted(name) + " holds an item that is not a name");
+        throw tls_error(what_ + ": " + double_quoted(name) + " holds an item that is not a name");
       out.push_back(item.data());
     }
-    if (out.empty()) throw tls_error(what_ + ": " + quoted(name) + " is empty");
+    if (out.empty()) throw tls_error(what_ + ": " + double_quoted(name) + " is empty");
     return out;
   }
 
@@ -222,7 +216,7 @@ asio::awaitable<fetch_outcome> get_metadata(const secure_bundle& b, asio::ssl::c
                                             std::string& stage) {
   using tcp = asio::ip::tcp;
   auto ex = co_await asio::this_coro::executor;
-  const std::string endpoint = authority(b.host, b.port);
+  const std::string endpoint = authority_text(b.host, b.port);
 
   stage = "resolving '" + b.host + "'";
   tcp::resolver resolver(ex);
@@ -368,7 +362,7 @@ bundle_metadata parse_bundle_metadata(std::string_view json, const std::string& 
 }
 
 std::string metadata_url(const secure_bundle& bundle) {
-  return "https://" + authority(bundle.host, bundle.port) + "/metadata";
+  return "https://" + authority_text(bundle.host, bundle.port) + "/metadata";
 }
 
 asio::awaitable<bundle_metadata> fetch_bundle_metadata(

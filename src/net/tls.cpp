@@ -29,7 +29,6 @@ namespace {
 namespace asio = boost::asio;
 namespace ssl = boost::asio::ssl;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct bio_deleter {
   void operator()(BIO* b) const noexcept { BIO_free(b); }
@@ -117,7 +116,8 @@ std::shared_ptr<ssl::context> new_context(ssl::context::method method) {
   return ctx;
 }
 
-void load_ca(ssl::context& ctx, const pem_source& ca) {
+// Adds the CA certificates to the context's trust store and returns them.
+std::vector<x509_ptr> load_ca(ssl::context& ctx, const pem_source& ca) {
   auto certs = certificates(ca, "CA certificate");
   bool any_valid = false;
   for (const auto& x : certs) {
@@ -130,6 +130,7 @@ void load_ca(ssl::context& ctx, const pem_source& ca) {
     }
   }
   if (!any_valid) check_dates(certs.front().get(), ca, "CA certificate");
+  return certs;
 }
 
 void load_identity(ssl::context& ctx, const pem_source& cert, const pem_source& key) {
@@ -264,9 +265,8 @@ std::shared_ptr<ssl::context> make_server_context(const server_tls_material& m) 
     ctx->set_verify_mode(ssl::verify_none);
     return ctx;
   }
-  load_ca(*ctx, m.ca);
+  const auto certs = load_ca(*ctx, m.ca);
   // Clients are told which CAs are accepted; a client certificate, when sent, is verified.
-  auto certs = certificates(m.ca, "CA certificate");
   STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
   for (const auto& x : certs)
     sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(x.get())));

@@ -65,7 +65,7 @@ std::size_t find_end_of_directory(std::string_view bytes) {
   throw zip_error("not a zip archive (no end of central directory record)");
 }
 
-std::string quoted(std::string_view name) {
+std::string single_quoted(std::string_view name) {
   return "'" + std::string(name) + "'";
 }
 
@@ -150,11 +150,11 @@ zip_archive::zip_archive(std::string bytes, std::uint32_t entry_limit)
     e.local_header_offset = h.u32(42);
     if (e.compressed_size == 0xffffffff || e.uncompressed_size == 0xffffffff ||
         e.local_header_offset == 0xffffffff) {
-      throw zip_error("entry " + quoted(e.name) +
+      throw zip_error("entry " + single_quoted(e.name) +
                       " uses zip64 extensions, which are not supported");
     }
     if ((flags & (flag_encrypted | flag_strong_encryption)) != 0)
-      throw zip_error("entry " + quoted(e.name) + " is encrypted, which is not supported");
+      throw zip_error("entry " + single_quoted(e.name) + " is encrypted, which is not supported");
     at += central_header_size + variable_size;
     entries_.push_back(std::move(e));
   }
@@ -167,7 +167,7 @@ const zip_entry* zip_archive::find(std::string_view name) const noexcept {
 }
 
 std::string zip_archive::read(const zip_entry& e) const {
-  const std::string what = "entry " + quoted(e.name);
+  const std::string what = "entry " + single_quoted(e.name);
   if (e.uncompressed_size > entry_limit_) {
     throw zip_error(what + " is too large (" + std::to_string(e.uncompressed_size) +
                     " bytes; the limit is " + std::to_string(entry_limit_) + ")");

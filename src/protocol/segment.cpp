@@ -8,6 +8,7 @@
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace cqlshift::protocol {
 namespace {
@@ -83,27 +84,45 @@ void encode_segment(byte_view payload, bool self_contained, bool lz4, bytes& out
 }
 
 bytes encode_frames_as_segments(std::span<const bytes> encoded_frames, bool lz4) {
-  bytes out;
-  bytes packed;
-  auto flush_packed = [&] {
-    if (packed.empty()) return;
-    encode_segment(packed, true, lz4, out);
-    packed.clear();
-  };
+  bytes frames;
+  std::vector<std::size_t> sizes;
+  sizes.reserve(encoded_frames.size());
   for (const bytes& f : encoded_frames) {
-    if (f.size() > max_segment_payload) {
+    frames.insert(frames.end(), f.begin(), f.end());
+    sizes.push_back(f.size());
+  }
+  bytes out;
+  append_frames_as_segments(frames, sizes, lz4, out);
+  return out;
+}
+
+void append_frames_as_segments(byte_view frames, std::span<const std::size_t> frame_sizes, bool lz4,
+                               bytes& out) {
+  // Consecutive frames are contiguous in `frames`: a packed segment's payload is one span.
+  std::size_t at = 0;
+  std::size_t packed_from = 0;
+  std::size_t packed = 0;
+  auto flush_packed = [&] {
+    if (packed == 0) return;
+    encode_segment(frames.subspan(packed_from, packed), true, lz4, out);
+    packed = 0;
+  };
+  for (const std::size_t size : frame_sizes) {
+    if (size > max_segment_payload) {
       flush_packed();
-      for (std::size_t at = 0; at < f.size(); at += max_segment_payload) {
-        const std::size_t n = std::min(max_segment_payload, f.size() - at);
-        encode_segment(byte_view(f).subspan(at, n), false, lz4, out);
+      for (std::size_t done = 0; done < size; done += max_segment_payload) {
+        const std::size_t n = std::min(max_segment_payload, size - done);
+        encode_segment(frames.subspan(at + done, n), false, lz4, out);
       }
+      at += size;
       continue;
     }
-    if (packed.size() + f.size() > max_segment_payload) flush_packed();
-    packed.insert(packed.end(), f.begin(), f.end());
+    if (packed + size > max_segment_payload) flush_packed();
+    if (packed == 0) packed_from = at;
+    packed += size;
+    at += size;
   }
   flush_packed();
-  return out;
 }
 
 void segment_reader::feed(byte_view data) {

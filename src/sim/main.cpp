@@ -3,6 +3,7 @@
 // of cqlshift's integration tests and demo.
 
 #include "cqlshift/net/tls.hpp"
+#include "cqlshift/net/transport.hpp"
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/version.hpp"
 #include "cqlshift/sim/admin.hpp"
@@ -31,11 +32,6 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace cqlshift;
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& e) {
-  const std::string address = e.address().to_string();
-  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
-}
 
 struct settings {
   sim::listen_options listen;
@@ -123,8 +119,8 @@ int run(const settings& s) {
 
   // Scripts and tests wait for these lines to know every node is listening.
   for (const auto& e : server.endpoints())
-    std::cout << endpoint_text(e) << "\n";
-  if (admin) std::cout << "admin " << endpoint_text(admin->local_endpoint()) << "\n";
+    std::cout << net::authority_text(e) << "\n";
+  if (admin) std::cout << "admin " << net::authority_text(admin->local_endpoint()) << "\n";
   std::cout.flush();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -1,4 +1,6 @@
-// One message decoder per target: FUZZ_OPCODE names the opcode, FUZZ_RESPONSE the direction.
+// One message decoder per target: fuzz_message_target (defined by each target's generated
+// source, tests/fuzz/CMakeLists.txt) names the opcode and the direction. This file is compiled
+// once and linked into every message target.
 // Input: [version byte][message body]. Properties: never crashes; whatever decodes encodes,
 // and the encoding decodes back to the same message.
 
@@ -32,16 +34,21 @@ void check_round_trip(const Message& m, opcode op, protocol_version v) {
 
 }  // namespace
 
+struct fuzz_message_target {
+  std::uint8_t opcode;
+  bool response;
+};
+extern const fuzz_message_target fuzz_target;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const protocol_version v = versions[data[0] % std::size(versions)];
   const byte_view body(data + 1, size - 1);
-  constexpr auto op = static_cast<opcode>(FUZZ_OPCODE);
-#if FUZZ_RESPONSE
-  auto m = decode_response(op, v, body);
-#else
-  auto m = decode_request(op, v, body);
-#endif
-  if (m) check_round_trip(*m, op, v);
+  const auto op = static_cast<opcode>(fuzz_target.opcode);
+  if (fuzz_target.response) {
+    if (auto m = decode_response(op, v, body)) check_round_trip(*m, op, v);
+  } else {
+    if (auto m = decode_request(op, v, body)) check_round_trip(*m, op, v);
+  }
   return 0;
 }

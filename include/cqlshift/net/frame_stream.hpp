@@ -25,7 +25,6 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -62,6 +61,9 @@ class frame_stream : public std::enable_shared_from_this<frame_stream> {
 
   // Queues one encoded frame (header + body). Frames are sent in order.
   void send(protocol::bytes frame);
+  // Queues the frame of header `h` (its length set from the body) and `body`, encoded straight
+  // into the output (no buffer of its own before v5 segments).
+  void send(const protocol::frame_header& h, protocol::byte_view body);
   // Bytes queued and not yet written.
   std::size_t pending_output() const noexcept { return pending_bytes_; }
 
@@ -88,14 +90,16 @@ class frame_stream : public std::enable_shared_from_this<frame_stream> {
   protocol::input_buffer input_;
   std::optional<protocol::segmented_frame_reader> segments_;
 
-  struct queued {
-    protocol::bytes frame;
-    bool segmented = false;
-    bool lz4 = false;
-  };
-  std::deque<queued> output_;
+  // Output waiting for the writer: frames before segments_out() as wire bytes, and the frames
+  // after it back to back with their sizes, which the writer wraps into segments. (Segment
+  // mode starts once, after the handshake, so every plain frame is queued before any
+  // segmented one.)
+  protocol::bytes output_;
+  protocol::bytes segment_frames_;
+  std::vector<std::size_t> segment_frame_sizes_;
   std::size_t pending_bytes_ = 0;
   std::optional<bool> segments_out_lz4_;
+  bool writer_idle_ = false;  // the writer waits on wake_
   bool close_when_drained_ = false;
   bool closed_ = false;
 };

@@ -15,11 +15,24 @@
 #include <boost/asio/write.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <tuple>
 
 namespace cqlshift::net {
+
+// The completion token of every awaited Asio operation here: errors come back as values.
+inline constexpr auto use_tuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+// "HOST:PORT" as a URL writes it: an IPv6 address in brackets ("[::1]:9042").
+inline std::string authority_text(const std::string& host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+inline std::string authority_text(const boost::asio::ip::tcp::endpoint& e) {
+  return authority_text(e.address().to_string(), e.port());
+}
 
 class transport {
  public:
@@ -36,14 +49,12 @@ class transport {
   transport& operator=(transport&&) noexcept = default;
 
   boost::asio::awaitable<io_result> read_some(boost::asio::mutable_buffer b) {
-    constexpr auto token = boost::asio::as_tuple(boost::asio::use_awaitable);
-    return tls_ ? tls_->async_read_some(b, token) : plain_.async_read_some(b, token);
+    return tls_ ? tls_->async_read_some(b, use_tuple) : plain_.async_read_some(b, use_tuple);
   }
   // Writes all of `b`.
   boost::asio::awaitable<io_result> write(boost::asio::const_buffer b) {
-    constexpr auto token = boost::asio::as_tuple(boost::asio::use_awaitable);
-    return tls_ ? boost::asio::async_write(*tls_, b, token)
-                : boost::asio::async_write(plain_, b, token);
+    return tls_ ? boost::asio::async_write(*tls_, b, use_tuple)
+                : boost::asio::async_write(plain_, b, use_tuple);
   }
 
   // The TCP socket underneath (for options, endpoints, shutdown and close).

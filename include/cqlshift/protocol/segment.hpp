@@ -35,6 +35,10 @@ void encode_segment(byte_view payload, bool self_contained, bool lz4, bytes& out
 // Packs encoded frames, in order, into self-contained segments of up to max_segment_payload
 // bytes each; a frame larger than that gets its own run of non-self-contained segments.
 bytes encode_frames_as_segments(std::span<const bytes> encoded_frames, bool lz4);
+// The same for frames stored back to back in `frames` (frame_sizes[i]: the i-th one's size,
+// summing to frames.size()), appended to `out`: no copy of the frames before the segments.
+void append_frames_as_segments(byte_view frames, std::span<const std::size_t> frame_sizes, bool lz4,
+                               bytes& out);
 
 // Takes wire bytes in any chunking and yields segments in order. Errors: bad_header_crc
 // (checked as soon as the header is in, before waiting for the payload), bad_payload_crc,

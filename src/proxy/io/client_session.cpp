@@ -26,6 +26,7 @@ client_session::client_session(std::shared_ptr<proxy_context> ctx, net::transpor
       worker_(worker),
       client_(std::make_shared<net::frame_stream>(std::move(connection),
                                                   ctx_->settings.max_frame_size_bytes)),
+      deadlines_(client_->get_executor()),
       refusal_(std::move(refusal)) {}
 
 client_session::~client_session() {
@@ -123,7 +124,7 @@ void client_session::on_cluster_frame(cluster c, protocol::frame f) {
     if (e == nullptr || !std::holds_alternative<protocol::schema_change>(e->body)) return;
     protocol::frame_header h = f.header;
     h.version = version_;
-    client_->send(protocol::encode_frame(h, f.body));
+    client_->send(h, f.body);
     return;
   }
   leg& l = leg_of(c);
@@ -175,10 +176,9 @@ void client_session::close() {
     close_shadow_link(c, false);
   for (leg& l : legs_)
     if (l.stream) l.stream->close();
-  for (auto& [stream, p] : inflight_) {
-    if (p->deadline) p->deadline->cancel();
+  deadlines_.cancel();
+  for (auto& [stream, p] : inflight_)
     if (!p->done) count_done(*p, false);
-  }
   inflight_.clear();
   orphans_.clear();
   for (leg& l : legs_)
@@ -192,7 +192,7 @@ void client_session::send_to_client(const protocol::frame_header& request,
   protocol::frame_header h = response.header;
   h.stream = request.stream;
   h.version = version_;
-  client_->send(protocol::encode_frame(h, response.body));
+  client_->send(h, response.body);
 }
 
 void client_session::send_message(std::int16_t stream, const protocol::response& message) {
@@ -208,7 +208,7 @@ void client_session::send_message(std::int16_t stream, const protocol::response&
   h.response = true;
   h.stream = stream;
   h.op = protocol::opcode_of(message);
-  client_->send(protocol::encode_frame(h, *body));
+  client_->send(h, *body);
 }
 
 void client_session::send_error(std::int16_t stream, protocol::error_code code,

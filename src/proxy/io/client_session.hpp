@@ -51,6 +51,30 @@ T& stream_slot(std::vector<T>& table, std::int16_t id) {
   return table[i];
 }
 
+// A frame's body as the codec reads it: the frame's own bytes when it is not compressed (no
+// copy), else its decompressed copy.
+class plain_body {
+ public:
+  static plain_body borrow(const protocol::bytes& frame_body) {
+    plain_body b;
+    b.borrowed_ = &frame_body;
+    return b;
+  }
+  static plain_body own(protocol::bytes decompressed) {
+    plain_body b;
+    b.owned_ = std::move(decompressed);
+    return b;
+  }
+  operator protocol::byte_view() const noexcept {
+    return borrowed_ != nullptr ? protocol::byte_view(*borrowed_) : protocol::byte_view(owned_);
+  }
+
+ private:
+  plain_body() = default;
+  protocol::bytes owned_;
+  const protocol::bytes* borrowed_ = nullptr;
+};
+
 class client_session : public std::enable_shared_from_this<client_session> {
  public:
   // `worker`: the index of the worker thread the session lives on (its metrics shard).
@@ -74,9 +98,9 @@ class client_session : public std::enable_shared_from_this<client_session> {
     std::array<bool, 2> answered{};  // response received (or the leg failed)
     std::array<std::optional<protocol::frame>, 2> responses;
     std::array<std::int16_t, 2> cluster_stream{-1, -1};
-    std::unique_ptr<boost::asio::steady_timer> deadline;
     int timeout_ms = 0;  // proxy_request_timeout_ms when it was sent
     std::chrono::steady_clock::time_point sent_at;
+    std::chrono::steady_clock::time_point expires;  // sent_at + timeout_ms
     observability::request_type type = observability::request_type::writes;
     // PREPARE: what to record when both answered; USE: the keyspace to track.
     std::optional<cql::statement_info> statement;
@@ -183,7 +207,8 @@ class client_session : public std::enable_shared_from_this<client_session> {
 
   // session_requests.cpp
   void handle_request(protocol::frame f);
-  std::optional<protocol::bytes> body_of(const protocol::frame& f) const;
+  // Valid while f is.
+  std::optional<plain_body> body_of(const protocol::frame& f) const;
   // A cluster's answer decoded at the connection's version; nullopt when it does not decode.
   std::optional<protocol::response> decode_answer(const protocol::frame& f) const;
   void route_query(protocol::frame f);
@@ -221,6 +246,10 @@ class client_session : public std::enable_shared_from_this<client_session> {
   std::string table_label(const cql::statement_info& s,
                           const std::optional<std::string>& request_keyspace = {}) const;
   void complete(pending& p);
+  // One timer per session for every request's deadline (not one per request): armed for the
+  // earliest, and on expiry times out what is due and re-arms for the next.
+  void arm_deadline(std::chrono::steady_clock::time_point at);
+  void on_deadlines(std::uint64_t generation);
   void on_deadline(std::int16_t client_stream, std::uint64_t serial);
   void finish(pending& p);
   void forget(pending& p);
@@ -285,6 +314,9 @@ class client_session : public std::enable_shared_from_this<client_session> {
       startup_reply_;  // auth-primary's AUTH_SUCCESS, sent when both done
 
   std::unordered_map<std::int16_t, std::unique_ptr<pending>> inflight_;
+  boost::asio::steady_timer deadlines_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_armed_;  // when it fires
+  std::uint64_t deadline_generation_ = 0;          // tells the current wait from a superseded one
   std::vector<std::unique_ptr<pending>> orphans_;  // answered, waiting for late responses
   std::uint64_t next_serial_ = 1;
   bool counted_ = false;

@@ -11,7 +11,7 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 cluster_tls load_cluster(const config::cluster_settings& c, const std::string& prefix) {
   cluster_tls t;

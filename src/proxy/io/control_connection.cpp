@@ -3,6 +3,7 @@
 #include "cqlshift/protocol/cql_value.hpp"
 #include "cqlshift/protocol/requests.hpp"
 #include "cqlshift/protocol/responses.hpp"
+#include "cqlshift/protocol/sasl.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -22,9 +23,9 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
+using net::use_tuple;
 using protocol::opcode;
 using protocol::protocol_version;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Versions tried from the configured maximum down (SPEC 9).
 const std::vector<protocol_version> version_order = {protocol_version::dse_v2,
@@ -152,7 +153,7 @@ asio::awaitable<protocol::frame> control_connection::exchange(const protocol::re
   h.stream = next_stream_;
   h.op = protocol::opcode_of(r);
   next_stream_ = static_cast<std::int16_t>(next_stream_ % 1000 + 1);
-  stream_->send(protocol::encode_frame(h, *body));
+  stream_->send(h, *body);
   asio::steady_timer timer(io_);
   timer.expires_after(std::chrono::milliseconds(settings().connection_timeout_ms));
   for (;;) {
@@ -229,7 +230,7 @@ asio::awaitable<void> control_connection::connect_once() {
       h.version = raw(v);
       h.stream = 0;
       h.op = opcode::startup;
-      stream_->send(protocol::encode_frame(h, *body));
+      stream_->send(h, *body);
       if (protocol::uses_segments(v)) stream_->segments_out(false);
       timer.expires_after(std::chrono::milliseconds(s.connection_timeout_ms));
       auto answered = co_await (stream_->read() || timer.async_wait(use_tuple));
@@ -261,11 +262,7 @@ asio::awaitable<void> control_connection::connect_once() {
       if (protocol::uses_segments(v)) stream_->segments_in(false);
       if (f->header.op == opcode::authenticate) {
         protocol::auth_response ar;
-        protocol::bytes token{0};
-        token.insert(token.end(), s.username.begin(), s.username.end());
-        token.push_back(0);
-        token.insert(token.end(), s.password.begin(), s.password.end());
-        ar.token = std::move(token);
+        ar.token = protocol::sasl_plain_token(s.username, s.password);
         auto reply = co_await exchange(ar);
         if (reply.header.op != opcode::auth_success)
           throw failure("authentication with the configured " +

@@ -5,21 +5,12 @@
 #include "cqlshift/protocol/frame.hpp"
 #include "cqlshift/protocol/primitives.hpp"
 #include "cqlshift/protocol/requests.hpp"
+#include "cqlshift/protocol/sasl.hpp"
 
 #include <cstdint>
 #include <string>
 
 namespace cqlshift::proxy {
-
-// SASL PLAIN initial response: authzid (empty), authcid, password, NUL-separated.
-inline protocol::bytes plain_token(const std::string& user, const std::string& password) {
-  protocol::bytes t;
-  t.push_back(0);
-  t.insert(t.end(), user.begin(), user.end());
-  t.push_back(0);
-  t.insert(t.end(), password.begin(), password.end());
-  return t;
-}
 
 // An AUTH_RESPONSE frame with `token`, at the connection's version byte, on stream 0.
 inline protocol::bytes auth_response_frame(std::uint8_t version, protocol::bytes token) {

@@ -7,6 +7,7 @@
 
 #include "cqlshift/config/load.hpp"
 #include "cqlshift/net/tls.hpp"
+#include "cqlshift/net/transport.hpp"
 #include "cqlshift/observability/http_server.hpp"
 #include "cqlshift/observability/logging.hpp"
 
@@ -37,19 +38,13 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 struct worker {
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
   std::thread thread;
 };
-
-// "address:port" with an IPv6 address in brackets, as a URL writes it.
-std::string url_endpoint_text(const tcp::endpoint& e) {
-  const std::string a = e.address().to_string();
-  return (e.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(e.port());
-}
 
 // How long a client has to complete the TLS handshake on the TLS listener.
 constexpr std::chrono::seconds client_tls_handshake_limit{10};
@@ -62,7 +57,7 @@ asio::awaitable<void> start_tls_session(std::shared_ptr<proxy_context> ctx, tcp:
   using namespace asio::experimental::awaitable_operators;
   boost::system::error_code ec;
   const tcp::endpoint peer = socket.remote_endpoint(ec);
-  const std::string who = ec ? std::string("?") : url_endpoint_text(peer);
+  const std::string who = ec ? std::string("?") : net::authority_text(peer);
   const auto deadline = std::chrono::steady_clock::now() + client_tls_handshake_limit;
   std::uint8_t first = 0;
   asio::steady_timer timer(socket.get_executor());
@@ -283,8 +278,8 @@ int run_proxy(const config::settings& settings, const run_options& options) {
       return 1;
     }
     spdlog::info("metrics and health endpoints on http://{}",
-                 url_endpoint_text(http->local_endpoint()));
-    if (options.on_http) options.on_http(url_endpoint_text(http->local_endpoint()));
+                 net::authority_text(http->local_endpoint()));
+    if (options.on_http) options.on_http(net::authority_text(http->local_endpoint()));
   }
 
   // Started last: from here on, returning means stopping and joining them (below).
@@ -297,11 +292,11 @@ int run_proxy(const config::settings& settings, const run_options& options) {
     // SPEC 9: serve only once both control connections are up.
     if (serving || !origin->up() || !target->up()) return;
     serving = true;
-    sources->listen_address = url_endpoint_text(bound);
+    sources->listen_address = net::authority_text(bound);
     asio::co_spawn(main_io, accept_loop(ctx, acceptor, workers), asio::detached);
     spdlog::info("cqlshift listening on {} ({} worker threads, primary {})",
-                 url_endpoint_text(bound), thread_count, to_string(ctx->primary()));
-    if (options.on_listening) options.on_listening(url_endpoint_text(bound));
+                 net::authority_text(bound), thread_count, to_string(ctx->primary()));
+    if (options.on_listening) options.on_listening(net::authority_text(bound));
   };
   origin->start(maybe_serve);
   target->start(maybe_serve);

@@ -25,8 +25,8 @@ namespace cqlshift::proxy {
 namespace {
 
 namespace asio = boost::asio;
+using net::use_tuple;
 using protocol::opcode;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 const std::vector<std::uint8_t> known_versions = {3, 4, 5, 0x41, 0x42};
 
@@ -203,7 +203,7 @@ asio::awaitable<void> client_session::open_clusters(std::shared_ptr<client_sessi
   }
   for (cluster c : {cluster::origin, cluster::target}) {
     leg& l = leg_of(c);
-    l.stream->send(protocol::encode_frame(startup.header, startup.body));
+    l.stream->send(startup.header, startup.body);
     if (protocol::uses_segments(*v)) l.stream->segments_out(lz4);
     asio::co_spawn(client_->get_executor(), read_cluster(self, c), asio::detached);
   }
@@ -263,7 +263,8 @@ void client_session::on_startup_answered(cluster c, protocol::frame f) {
     const config::cluster_settings& creds =
         other_cluster == cluster::origin ? ctx_->settings.origin : ctx_->settings.target;
     leg_of(other_cluster)
-        .stream->send(auth_response_frame(version_, plain_token(creds.username, creds.password)));
+        .stream->send(auth_response_frame(
+            version_, protocol::sasl_plain_token(creds.username, creds.password)));
   }
   phase_ = phase::authenticating;
   // The client sees the auth-primary's own AUTHENTICATE (its authenticator class).
@@ -287,7 +288,7 @@ void client_session::on_client_auth_response(protocol::frame f) {
     }
   }
   leg& l = leg_of(*auth_primary_);
-  l.stream->send(protocol::encode_frame(f.header, f.body));
+  l.stream->send(f.header, f.body);
 }
 
 void client_session::on_auth_answer(cluster c, protocol::frame f) {

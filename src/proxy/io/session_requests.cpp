@@ -48,10 +48,11 @@ template <class Message>
 struct decoded {
   protocol::envelope env;
   Message message;
+  protocol::byte_view wire;  // the message's bytes in the body (valid while the body is)
 };
 
 template <class Message>
-std::optional<decoded<Message>> decode_as(const std::optional<protocol::bytes>& body,
+std::optional<decoded<Message>> decode_as(const std::optional<plain_body>& body,
                                           const protocol::frame_header& h,
                                           protocol::protocol_version v) {
   if (!body) return std::nullopt;
@@ -61,7 +62,34 @@ std::optional<decoded<Message>> decode_as(const std::optional<protocol::bytes>& 
   if (!m) return std::nullopt;
   auto* message = std::get_if<Message>(&*m);
   if (message == nullptr) return std::nullopt;
-  return decoded<Message>{std::move(opened->env), std::move(*message)};
+  return decoded<Message>{std::move(opened->env), std::move(*message), opened->message};
+}
+
+// Target's EXECUTE body: the client's body with Target's statement id (and, at versions that
+// have one, result metadata id when Target gave one) in place of Origin's. The envelope and the
+// query parameters are copied as they are, not decoded and encoded again. `message` is the
+// EXECUTE's bytes within `body`; nullopt when they do not read as an EXECUTE.
+std::optional<protocol::bytes> execute_for_target(
+    protocol::byte_view body, protocol::byte_view message, protocol::protocol_version v,
+    const protocol::bytes& id, const std::optional<protocol::bytes>& result_metadata_id) {
+  protocol::reader r(message);
+  r.read_short_bytes();
+  std::optional<protocol::bytes> client_result_metadata_id;
+  if (protocol::has_result_metadata_id(v)) client_result_metadata_id = r.read_short_bytes();
+  if (!r.ok()) return std::nullopt;
+  const protocol::byte_view params = r.rest();
+  const auto envelope = static_cast<std::size_t>(message.data() - body.data());
+  protocol::bytes out;
+  out.reserve(envelope + 4 + id.size() + (result_metadata_id ? result_metadata_id->size() : 16) +
+              params.size());
+  out.assign(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(envelope));
+  protocol::writer w(out);
+  w.write_short_bytes(id);
+  if (client_result_metadata_id)
+    w.write_short_bytes(result_metadata_id ? *result_metadata_id : *client_result_metadata_id);
+  w.write_raw(params);
+  if (!w.ok()) return std::nullopt;
+  return out;
 }
 
 bool rewrites_now(const proxy_context& ctx, const cql::statement_info& s) {
@@ -140,13 +168,13 @@ std::optional<protocol::response> client_session::decode_answer(const protocol::
   return std::move(*m);
 }
 
-std::optional<protocol::bytes> client_session::body_of(const protocol::frame& f) const {
+std::optional<plain_body> client_session::body_of(const protocol::frame& f) const {
   if (!f.header.has(protocol::header_flag::compression) ||
       compression_ == protocol::compression_algorithm::none)
-    return f.body;
+    return plain_body::borrow(f.body);
   auto plain = protocol::decompress_body(compression_, f.body, ctx_->settings.max_frame_size_bytes);
   if (!plain) return std::nullopt;
-  return std::move(*plain);
+  return plain_body::own(std::move(*plain));
 }
 
 void client_session::handle_request(protocol::frame f) {
@@ -328,7 +356,8 @@ void client_session::send_unprepared(std::int16_t stream, const protocol::bytes&
 
 void client_session::route_execute(protocol::frame f) {
   const auto v = *protocol::to_protocol_version(version_);
-  auto e = decode_as<protocol::execute>(body_of(f), f.header, v);
+  const auto body = body_of(f);
+  auto e = decode_as<protocol::execute>(body, f.header, v);
   if (!e) {
     send_error(f.header.stream, protocol::error_code::protocol_error,
                "cqlshift: malformed EXECUTE message");
@@ -368,10 +397,16 @@ void client_session::route_execute(protocol::frame f) {
     return;
   if (to_target) {
     p->target_ids.emplace_back(entry->target_id, message.id);
-    message.id = entry->target_id;
-    if (protocol::has_result_metadata_id(v) && entry->target_result_metadata_id)
-      message.result_metadata_id = entry->target_result_metadata_id;
-    if (!reencode(f.header, e->env, message, "EXECUTE", bodies[1])) return;
+    // Without now() markers the values are the client's: only the ids change.
+    if (entry->now_markers.empty())
+      bodies[1] =
+          execute_for_target(*body, e->wire, v, entry->target_id, entry->target_result_metadata_id);
+    if (!bodies[1]) {
+      message.id = entry->target_id;
+      if (protocol::has_result_metadata_id(v) && entry->target_result_metadata_id)
+        message.result_metadata_id = entry->target_result_metadata_id;
+      if (!reencode(f.header, e->env, message, "EXECUTE", bodies[1])) return;
+    }
   }
   dispatch(std::move(p), f, bodies, std::move(shadow));
 }
@@ -476,9 +511,9 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
     stream_slot(l.by_stream, *ids[c]) = raw;
     if (bodies[c]) {
       h.flags = static_cast<std::uint8_t>(h.flags & ~protocol::header_flag::compression);
-      l.stream->send(protocol::encode_frame(h, *bodies[c]));
+      l.stream->send(h, *bodies[c]);
     } else {
-      l.stream->send(protocol::encode_frame(h, f.body));
+      l.stream->send(h, f.body);
     }
   }
   raw->sent_at = std::chrono::steady_clock::now();
@@ -490,13 +525,8 @@ void client_session::dispatch(std::unique_ptr<pending> p, const protocol::frame&
                       : observability::request_type::reads_target;
   }
   metrics_.inflight[static_cast<std::size_t>(raw->type)].fetch_add(1, std::memory_order_relaxed);
-  raw->deadline = std::make_unique<boost::asio::steady_timer>(client_->get_executor());
-  raw->deadline->expires_after(std::chrono::milliseconds(raw->timeout_ms));
-  raw->deadline->async_wait([weak = weak_from_this(), stream = f.header.stream,
-                             serial = raw->serial](const boost::system::error_code& ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) self->on_deadline(stream, serial);
-  });
+  raw->expires = raw->sent_at + std::chrono::milliseconds(raw->timeout_ms);
+  arm_deadline(raw->expires);
   ctx_->inflight_requests.fetch_add(1, std::memory_order_relaxed);
   inflight_.emplace(f.header.stream, std::move(p));
   if (raw->route.is_read && (shadow_links_[0] || shadow_links_[1])) {
@@ -739,6 +769,38 @@ void client_session::record_prepared(pending& p) {
   finish(p);
 }
 
+void client_session::arm_deadline(std::chrono::steady_clock::time_point at) {
+  if (deadline_armed_ && *deadline_armed_ <= at) return;
+  deadline_armed_ = at;
+  // Re-arming cancels the earlier wait; its handler, or one already queued, is told apart by
+  // the generation.
+  deadlines_.expires_at(at);
+  deadlines_.async_wait([weak = weak_from_this(),
+                         generation = ++deadline_generation_](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_deadlines(generation);
+  });
+}
+
+void client_session::on_deadlines(std::uint64_t generation) {
+  if (generation != deadline_generation_ || phase_ == phase::closed) return;
+  deadline_armed_.reset();
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::int16_t, std::uint64_t>> due;
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (const auto& [stream, p] : inflight_) {
+    if (p->done) continue;
+    if (p->expires <= now) {
+      due.emplace_back(stream, p->serial);
+    } else if (!next || p->expires < *next) {
+      next = p->expires;
+    }
+  }
+  for (const auto& [stream, serial] : due)
+    on_deadline(stream, serial);
+  if (next && phase_ != phase::closed) arm_deadline(*next);
+}
+
 void client_session::on_deadline(std::int16_t client_stream, std::uint64_t serial) {
   auto it = inflight_.find(client_stream);
   if (it == inflight_.end() || it->second->serial != serial || it->second->done) return;
@@ -788,7 +850,6 @@ void client_session::on_deadline(std::int16_t client_stream, std::uint64_t seria
 }
 
 void client_session::finish(pending& p) {
-  if (p.deadline) p.deadline->cancel();
   if (p.shadow != 0) shadow_primary_done(p);
   p.done = true;
   count_done(p, true);

@@ -54,7 +54,8 @@ bool sampled(double rate) {
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator) < rate;
 }
 
-std::string quoted(std::string_view name) {
+// A keyspace name for USE, always quoted (a quoted name is taken verbatim).
+std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {
     out += c;
@@ -289,7 +290,7 @@ asio::awaitable<void> client_session::run_shadow_link(
       });
   const auto v = *protocol::to_protocol_version(version_);
   std::shared_ptr<net::frame_stream> stream = l->stream;
-  stream->send(protocol::encode_frame(startup_frame_->header, startup_frame_->body));
+  stream->send(startup_frame_->header, startup_frame_->body);
   if (protocol::uses_segments(v)) stream->segments_out(v5_lz4_);
   bool authenticated = false;
   for (;;) {
@@ -318,10 +319,10 @@ asio::awaitable<void> client_session::run_shadow_link(
       authenticated = true;
       const config::cluster_settings& creds =
           c == cluster::origin ? ctx_->settings.origin : ctx_->settings.target;
-      stream->send(
-          auth_response_frame(version_, auth_primary_ && *auth_primary_ == c
-                                            ? client_auth_token_
-                                            : plain_token(creds.username, creds.password)));
+      stream->send(auth_response_frame(
+          version_, auth_primary_ && *auth_primary_ == c
+                        ? client_auth_token_
+                        : protocol::sasl_plain_token(creds.username, creds.password)));
       continue;
     }
     std::string why = "it answered " + std::string(protocol::to_string(op));
@@ -365,7 +366,7 @@ bool client_session::send_shadow(shadow_link& l, cluster c, shadow_read& r) {
     const auto id = l.ids->allocate();
     if (!id) return false;
     protocol::query use;
-    use.query_string = "USE " + quoted(r.keyspace);
+    use.query_string = "USE " + quote_identifier(r.keyspace);
     if (!send_link_request(l, *id, use_marker, use)) {
       fail_shadow_link(c, "cannot encode USE " + r.keyspace);
       return false;
@@ -409,7 +410,7 @@ bool client_session::send_link_request(shadow_link& l, std::int16_t id, std::uin
   h.op = protocol::opcode_of(message);
   stream_slot(l.by_stream, id) = owner;
   l.metrics->used_stream_ids.fetch_add(1, std::memory_order_relaxed);
-  l.stream->send(protocol::encode_frame(h, *body));
+  l.stream->send(h, *body);
   return true;
 }
 

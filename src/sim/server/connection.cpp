@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 using protocol::errc;
 using protocol::opcode;
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using net::use_tuple;
 
 // After a fatal error is written, how long the client gets to read it and close before the
 // server closes (closing with unread input would reset the connection and could destroy the

@@ -34,12 +34,6 @@ protocol::bytes address_bytes(const asio::ip::address& a) {
   return protocol::bytes(b.begin(), b.end());
 }
 
-// "ADDRESS:PORT", or "[ADDRESS]:PORT" for IPv6.
-std::string address_port_text(const tcp::endpoint& e) {
-  const std::string address = e.address().to_string();
-  return (e.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(e.port());
-}
-
 std::int64_t unix_time_micros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -59,7 +53,7 @@ asio::awaitable<void> open_tls_connection(std::shared_ptr<cql_server::state> st,
                                           std::size_t node, std::uint64_t id) {
   boost::system::error_code ec;
   const tcp::endpoint peer_endpoint = socket.remote_endpoint(ec);
-  const std::string peer = ec ? std::string("an unknown peer") : address_port_text(peer_endpoint);
+  const std::string peer = ec ? std::string("an unknown peer") : net::authority_text(peer_endpoint);
   net::handshake_result result;
   st->handshaking.emplace(id, socket.native_handle());
   try {
@@ -83,7 +77,7 @@ asio::awaitable<void> open_tls_connection(std::shared_ptr<cql_server::state> st,
   st->faults.record_handshake(std::move(record));
   if (!result.stream) {
     const tcp::endpoint local = st->acceptors[node].local_endpoint(ec);
-    std::cerr << "cqlsim: node " << node << " (" << (ec ? "?" : address_port_text(local))
+    std::cerr << "cqlsim: node " << node << " (" << (ec ? "?" : net::authority_text(local))
               << "): TLS handshake with " << peer << " failed: " << result.error << "\n";
     co_return;
   }

@@ -345,6 +345,51 @@ TEST_P(FrameStreamSegmentsTest, SegmentsOutSplitsLargeFrames) {
   });
 }
 
+// send(header, body) encodes the frame into the output itself: mixed with encoded frames, before
+// and after segments_out, everything arrives whole and in order, a large frame split.
+TEST_P(FrameStreamSegmentsTest, HeaderAndBodySendsKeepOrderWithEncodedFrames) {
+  const bool lz4 = GetParam();
+  const protocol::frame first = make_frame(5, 0, 0, 1);
+  const protocol::frame second = make_frame(5, 0, 30, 2);
+  const protocol::frame small = make_frame(5, 1, 100, 3, true);
+  const protocol::frame large = make_frame(5, 2, 200 * 1024, 4, lz4);
+  const protocol::frame encoded = make_frame(5, 3, 10, 5);
+  const protocol::frame last = make_frame(5, -1, 7, 6);
+
+  // The header's length field is the body's size whatever the caller left in it.
+  protocol::frame_header stale = second.header;
+  stale.length = 12345;
+  stream_->send(first.header, first.body);
+  stream_->send(stale, second.body);
+  stream_->segments_out(lz4);
+  stream_->send(small.header, small.body);
+  stream_->send(large.header, large.body);
+  stream_->send(encode(encoded));
+  stream_->send(last.header, last.body);
+  const std::size_t plain_bytes = encode(first).size() + encode(second).size();
+  EXPECT_EQ(stream_->pending_output(), plain_bytes + encode(small).size() + encode(large).size() +
+                                           encode(encoded).size() + encode(last).size());
+
+  run([&]() -> awaitable<void> {
+    protocol::bytes head(plain_bytes);
+    co_await asio::async_read(client_, asio::buffer(head), use_awaitable);
+    protocol::bytes want_head = encode(first);
+    const protocol::bytes second_wire = encode(second);
+    want_head.insert(want_head.end(), second_wire.begin(), second_wire.end());
+    EXPECT_EQ(head, want_head);
+    auto got = co_await client_read(4, lz4);
+    if (got.size() != 4u) {
+      ADD_FAILURE() << got.size() << " frames, want 4";
+      co_return;
+    }
+    EXPECT_EQ(got[0], small);
+    EXPECT_EQ(got[1], large);
+    EXPECT_EQ(got[2], encoded);
+    EXPECT_EQ(got[3], last);
+    EXPECT_EQ(stream_->pending_output(), 0u);
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Compression, FrameStreamSegmentsTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "lz4" : "plain"; });
 

@@ -6,6 +6,7 @@
 
 #include "cqlshift/net/secure_bundle.hpp"
 
+#include "test_certificates.hpp"
 #include "test_zip_writer.hpp"
 
 #include <gtest/gtest.h>
@@ -15,12 +16,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <stdlib.h>
 
@@ -86,70 +81,19 @@ class temp_dir {
 
 // --- certificates made in memory ---------------------------------------------------------------
 
-struct pkey_free {
-  void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }
-};
-struct x509_free {
-  void operator()(X509* x) const noexcept { X509_free(x); }
-};
-
+// A generated certificate with its PEM texts.
 struct issued {
-  std::shared_ptr<X509> cert;
-  std::shared_ptr<EVP_PKEY> key;
+  cqlshift::test_certificates::issued made;
   std::string cert_pem;
   std::string key_pem;
 };
 
-std::string bio_text(BIO* b) {
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(b, &data);
-  return std::string(data, static_cast<std::size_t>(n));
-}
-
-void add_extension(X509* x, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer, x, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (ext == nullptr) throw std::runtime_error("X509V3_EXT_conf_nid");
-  X509_add_ext(x, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
-// A P-256 key and a certificate valid from an hour ago for a day: a CA when `issuer` is null
-// (self-signed), else a leaf signed by it naming `san` ("DNS:localhost,IP:127.0.0.1").
 issued make_certificate(const std::string& cn, const issued* issuer, const char* san = nullptr) {
-  static long serial = 1;
   issued out;
-  out.key.reset(EVP_EC_gen("P-256"), pkey_free{});
-  out.cert.reset(X509_new(), x509_free{});
-  X509* x = out.cert.get();
-  X509_set_version(x, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-  X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
-  X509_set_pubkey(x, out.key.get());
-  X509_NAME* name = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
-  X509* signer = issuer != nullptr ? issuer->cert.get() : x;
-  X509_set_issuer_name(x, X509_get_subject_name(signer));
-  if (issuer == nullptr) {
-    add_extension(x, signer, NID_basic_constraints, "critical,CA:TRUE");
-    add_extension(x, signer, NID_key_usage, "critical,keyCertSign,cRLSign");
-  } else {
-    add_extension(x, signer, NID_basic_constraints, "CA:FALSE");
-    add_extension(x, signer, NID_ext_key_usage, "serverAuth,clientAuth");
-    if (san != nullptr) add_extension(x, signer, NID_subject_alt_name, san);
-  }
-  EVP_PKEY* signing_key = issuer != nullptr ? issuer->key.get() : out.key.get();
-  if (X509_sign(x, signing_key, EVP_sha256()) == 0) throw std::runtime_error("X509_sign");
-
-  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(BIO_new(BIO_s_mem()), BIO_free);
-  PEM_write_bio_X509(cert_bio.get(), x);
-  out.cert_pem = bio_text(cert_bio.get());
-  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new(BIO_s_mem()), BIO_free);
-  PEM_write_bio_PrivateKey(key_bio.get(), out.key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-  out.key_pem = bio_text(key_bio.get());
+  out.made = cqlshift::test_certificates::make_certificate(
+      cn, issuer != nullptr ? &issuer->made : nullptr, san != nullptr ? san : "");
+  out.cert_pem = cqlshift::test_certificates::cert_pem(out.made);
+  out.key_pem = cqlshift::test_certificates::key_pem(out.made);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // opcode. QUERY/EXECUTE and BATCH have their own files.
 
 #include "cqlshift/protocol/requests.hpp"
+#include "cqlshift/protocol/sasl.hpp"
 
 #include "request_test_support.hpp"
 
@@ -235,6 +236,11 @@ TEST(RequestRevise, EncodeRefusesInconsistentMessages) {
   EXPECT_EQ(encode_error(revise_request{1, 5, 10}, protocol_version::dse_v2), errc::invalid_value);
   EXPECT_EQ(encode_error(revise_request{7, 5, std::nullopt}, protocol_version::dse_v2),
             errc::invalid_value);
+}
+
+TEST(SaslPlain, TokenIsEmptyAuthzidThenUserThenPasswordEachAfterANul) {
+  EXPECT_EQ(sasl_plain_token("cassandra", "pw"), hex("00 63617373616e647261 00 7077"));
+  EXPECT_EQ(sasl_plain_token("", ""), hex("00 00"));
 }
 
 }  // namespace
