@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test tier: bootstrap; the release binaries (cqlsim, cqlshift, cqlshift-bench) and
 # the driver tiers against them (scripts/drivers.sh: cqlsim directly and through the proxy),
-# short runs of the benchmarks so they cannot rot; the asan build with
+# short runs of the benchmarks so they cannot rot; the demo; the asan build with
 # every ctest test (unit tests of all modules, ASan+UBSan) and the proxy's Python integration
 # tests through the asan cqlshift; each libFuzzer target for a bounded time. Exits non-zero on
 # the first failure. (Unit tests run once, under the sanitizers: compiling them a second time
@@ -40,6 +40,10 @@ step "bench smoke: bench/shadow_reads.py (1 round)"
 
 step "bench smoke: cqlshift-bench straight at cqlsim and through cqlshift"
 /usr/bin/python3 bench/bench_smoke.py --seconds 2 | tee "$log_dir/bench-smoke.log"
+
+step "demo: scripts/demo/proxy_demo.py (the README's first command, after its build)"
+/usr/bin/python3 scripts/demo/proxy_demo.py build/release | tee "$log_dir/demo.log"
+passed=$((passed + 1))
 
 step "configure + build: asan"
 cmake --preset asan >/dev/null
